@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+
+/**
+ * Each subcommand lives in its own module beside the service it drives and exports a
+ * `register(program)` function; this list is the one place they are wired in.
+ */
+type Registrar = (program: Command) => void;
+
+const registrars: Registrar[] = [];
+
+export function registerCommands(program: Command): void {
+  for (const register of registrars) register(program);
+}
