@@ -1,0 +1,54 @@
+/**
+ * The bus interface shared by the embedded log, Kafka and Pub/Sub. It is Kafka-shaped on purpose:
+ * topics split into partitions by key, per-partition offsets, consumer groups that commit the next
+ * offset to read. A consumer commits only what it has fully emitted and landed, so a crash replays
+ * from the last commit and deterministic row ids make the replay idempotent.
+ */
+export interface OutgoingRecord {
+  readonly key: string;
+  readonly value: string;
+  /** processing time the record was appended, epoch ms (defaults to now) */
+  readonly timestamp?: number;
+}
+
+export interface BusRecord {
+  readonly topic: string;
+  readonly partition: number;
+  /** position in the partition; commit `offset + 1` once it is fully processed */
+  readonly offset: number;
+  readonly key: string;
+  readonly value: string;
+  readonly timestamp: number;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface CommitOffset extends TopicPartition {
+  /** the next offset to read (Kafka semantics) */
+  readonly offset: number;
+}
+
+export interface BusProducer {
+  /** Resolves only once every record is durable on the bus: callers ack upstream after it. */
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BusConsumer {
+  /** Up to `maxRecords` records from the assigned partitions, waiting at most `timeoutMs` for the first. */
+  poll(options: { maxRecords: number; timeoutMs: number }): Promise<BusRecord[]>;
+  /** Durably records, per partition, the next offset this group should read after a restart. */
+  commit(offsets: readonly CommitOffset[]): Promise<void>;
+  /** Partitions this consumer owns now (changes on rebalance for Kafka). */
+  assignment(): TopicPartition[];
+  close(): Promise<void>;
+}
+
+export interface Bus {
+  producer(): Promise<BusProducer>;
+  consumer(options: { group: string; topics: readonly string[] }): Promise<BusConsumer>;
+  close(): Promise<void>;
+}
