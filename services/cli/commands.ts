@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerConfig } from '../config/configCommand.js';
 
 /**
  * Each subcommand lives in its own module beside the service it drives and exports a
@@ -6,7 +7,7 @@ import type { Command } from 'commander';
  */
 type Registrar = (program: Command) => void;
 
-const registrars: Registrar[] = [];
+const registrars: Registrar[] = [registerConfig];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);

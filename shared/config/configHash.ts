@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import type { DriftlineConfig } from './configSchema.js';
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * sha256 (hex) of the normalised `streams` section: what decides the content of a prediction row
+ * (schemas, keys, windows, watermarks, lateness, triggers, features, models, tables). Broker URLs,
+ * credentials, file paths, ports and log level are left out on purpose, so re-running the same
+ * pipeline against another broker or bus file (as the crash tests do) yields the same hash.
+ * Durations are normalised to ms first, so "5m" and 300000 hash alike.
+ */
+export function configHash(config: Pick<DriftlineConfig, 'streams'>): string {
+  return createHash('sha256').update(canonical({ streams: config.streams })).digest('hex');
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { busSchema } from './busSchema.js';
+import { defaultStreams } from './defaultStreams.js';
+import { mqttSourceSchema } from './mqttSourceSchema.js';
+import { simulatorSchema } from './simulatorSchema.js';
+import { sinkSchema } from './sinkSchema.js';
+import { streamNamePattern, streamSchema } from './streamSchema.js';
+import { filterCovers } from './topicFilter.js';
+import { compileTopicPattern, patternsOverlap } from './topicPattern.js';
+
+/** Bus topics the pipeline itself writes; a stream may not take their names. */
+export const RESERVED_TOPICS = ['dead_letters', 'late_events'] as const;
+
+const streamName = z.string().regex(streamNamePattern, {
+  error: 'stream names must be lower-case letters, digits and "_", starting with a letter (they become bus topic names)',
+});
+
+/** `driftline.yaml`. Every key has a default except where a value can only come from the user. */
+export const driftlineConfigSchema = z.strictObject({
+  sources: z.strictObject({
+    mqtt: mqttSourceSchema.prefault({}).describe('the MQTT broker devices publish to'),
+  }).prefault({}).describe('where telemetry comes from'),
+  streams: z.record(streamName, streamSchema.describe('one stream: MQTT topic → schema → key → windows → features → model → table')).prefault(defaultStreams)
+    .describe('named streams; each name is also the stream\'s bus topic. Default: `vessels` (fishing-gear model) and `plants` (cooling-pue model)'),
+  bus: busSchema.prefault({ kind: 'embedded' }).describe('the durable log between ingest and feature workers'),
+  sink: sinkSchema.prefault({ kind: 'duckdb' }).describe('the warehouse prediction, dead-letter and late-event rows land in'),
+  simulator: simulatorSchema.prefault({}).describe('the simulated device fleet'),
+  metrics: z.strictObject({
+    host: z.string().min(1).default('127.0.0.1').describe('interface /metrics, /healthz and /readyz listen on'),
+    port: z.number().int().min(0).max(65535).default(9464).describe('HTTP port for /metrics, /healthz and /readyz (0 = any free port)'),
+  }).prefault({}).describe('Prometheus metrics and health endpoints'),
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+    .describe('pino log level; logs are JSON lines on stderr'),
+}).superRefine((config, ctx) => {
+  const names = Object.keys(config.streams);
+  if (names.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['streams'], message: 'no streams declared', params: { fix: 'declare at least one stream, or remove `streams:` to use the defaults' } });
+  }
+  for (const name of names) {
+    if ((RESERVED_TOPICS as readonly string[]).includes(name)) {
+      ctx.addIssue({ code: 'custom', path: ['streams', name], message: `"${name}" is reserved for the pipeline's own bus topic`, params: { fix: 'rename the stream' } });
+    }
+  }
+  const patterns = names.map((name) => ({ name, p: compileTopicPattern(config.streams[name].topic) }));
+  for (let i = 0; i < patterns.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (patternsOverlap(patterns[i].p, patterns[j].p)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['streams', patterns[i].name, 'topic'],
+          message: `overlaps the topic of stream "${patterns[j].name}" (${patterns[j].p.pattern}), so a message could belong to both`,
+          params: { fix: 'give each stream a topic pattern no other stream can match' },
+        });
+      }
+    }
+  }
+  const topics = config.sources.mqtt.topics;
+  if (topics) {
+    for (const { name, p } of patterns) {
+      if (!topics.some((f) => filterCovers(f, p.filter))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', 'mqtt', 'topics'],
+          message: `no filter receives stream "${name}" (${p.filter})`,
+          params: { fix: `add "${p.filter}" to sources.mqtt.topics, or remove topics to subscribe to each stream's topic` },
+        });
+      }
+    }
+  }
+});
+
+export type DriftlineConfig = z.output<typeof driftlineConfigSchema>;
+export type DriftlineConfigInput = z.input<typeof driftlineConfigSchema>;
