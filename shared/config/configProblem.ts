@@ -16,6 +16,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
+    else if (String(seg) === '' || /[.\s[\]"]/.test(String(seg))) out += `[${JSON.stringify(String(seg))}]`;
     else out += out ? `.${String(seg)}` : String(seg);
   }
   return out;

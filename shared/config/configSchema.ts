@@ -6,7 +6,7 @@ import { simulatorSchema } from './simulatorSchema.js';
 import { sinkSchema } from './sinkSchema.js';
 import { streamNamePattern, streamSchema } from './streamSchema.js';
 import { filterCovers } from './topicFilter.js';
-import { compileTopicPattern, patternsOverlap } from './topicPattern.js';
+import { compileTopicPattern, patternsOverlap, topicPatternProblem } from './topicPattern.js';
 
 /** Bus topics the pipeline itself writes; a stream may not take their names. */
 export const RESERVED_TOPICS = ['dead_letters', 'late_events'] as const;
@@ -41,7 +41,10 @@ export const driftlineConfigSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['streams', name], message: `"${name}" is reserved for the pipeline's own bus topic`, params: { fix: 'rename the stream' } });
     }
   }
-  const patterns = names.map((name) => ({ name, p: compileTopicPattern(config.streams[name].topic) }));
+  // A stream whose own topic is invalid already has an issue; refinements still run after it.
+  const patterns = names
+    .filter((name) => topicPatternProblem(config.streams[name].topic) === undefined)
+    .map((name) => ({ name, p: compileTopicPattern(config.streams[name].topic) }));
   for (let i = 0; i < patterns.length; i++) {
     for (let j = 0; j < i; j++) {
       if (patternsOverlap(patterns[i].p, patterns[j].p)) {
