@@ -1,0 +1,42 @@
+import type { Random } from '../random.js';
+import { localClock } from './localClock.js';
+import { OrnsteinUhlenbeck } from './ornsteinUhlenbeck.js';
+import type { ItLoadConfig } from './plantConfig.js';
+
+export interface ItLoad {
+  readonly serverKw: number;
+  readonly networkRoomKw: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Server and network-room load of one hall: daily and weekly cycles, growth, random swings. */
+export class ItLoadProcess {
+  private readonly anomaly: OrnsteinUhlenbeck;
+  private readonly network: OrnsteinUhlenbeck;
+
+  constructor(
+    private readonly config: ItLoadConfig,
+    private readonly designItKw: number,
+    private readonly utcOffsetHours: number,
+    private readonly startMs: number,
+    random: Random,
+  ) {
+    this.anomaly = new OrnsteinUhlenbeck(random.fork('load'), config.noiseSigma, 3 * 3600);
+    this.network = new OrnsteinUhlenbeck(random.fork('network'), 0.01, 86_400);
+  }
+
+  step(tMs: number, dtS: number): ItLoad {
+    const c = this.config;
+    const clock = localClock(tMs, this.utcOffsetHours);
+    const daily = 1 + c.diurnalAmplitude * Math.cos((2 * Math.PI * (clock.hour - c.peakLocalHour)) / 24);
+    const weekend = clock.weekday === 0 || clock.weekday === 6 ? 1 - c.weekendDip : 1;
+    // racks arrive through the first simulated year, then the hall is full: a long-running stream stays bounded
+    const growth = 1 + c.growthPerYear * Math.min(1, Math.max(0, tMs - this.startMs) / (365 * DAY_MS));
+    const utilisation = c.baseUtilisation * daily * weekend * growth * (1 + this.anomaly.step(dtS));
+    return {
+      serverKw: this.designItKw * Math.min(0.97, Math.max(0.15, utilisation)),
+      networkRoomKw: this.designItKw * c.networkRoomFraction * (1 + this.network.step(dtS)),
+    };
+  }
+}
