@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerConfig } from '../config/configCommand.js';
+import { register as registerPredict } from '../predict/predictCommand.js';
 
 /**
  * Each subcommand lives in its own module beside the service it drives and exports a
@@ -7,7 +8,7 @@ import { register as registerConfig } from '../config/configCommand.js';
  */
 type Registrar = (program: Command) => void;
 
-const registrars: Registrar[] = [registerConfig];
+const registrars: Registrar[] = [registerConfig, registerPredict];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);

@@ -71,11 +71,12 @@ export class ModelRegistry {
     return found.sort(versionOrder.compare);
   }
 
-  async latestVersion(name: string): Promise<string> {
+  /** `retrain` is quoted in the error when there is no version at all */
+  async latestVersion(name: string, retrain = `npm run train:${name}`): Promise<string> {
     const all = await this.versions(name);
     const latest = all[all.length - 1];
     if (latest === undefined) {
-      throw new Error(`no trained ${name} model in ${this.modelDir(name)}: expected <version>/${MANIFEST_FILE} beside model.json (train it with \`npm run train:<model>\` or pass --models-dir)`);
+      throw new Error(`no trained ${name} model in ${this.modelDir(name)}: expected <version>/${MANIFEST_FILE} beside model.json (train it with \`${retrain}\`, or point --models-dir at a folder that has it)`);
     }
     return latest;
   }
@@ -86,7 +87,8 @@ export class ModelRegistry {
    */
   async load(name: string, spec: FeatureSpec, options: LoadModelOptions = {}): Promise<ServedModel> {
     const selection = await selectBackend({ logger: this.logger });
-    const version = options.version ?? (await this.latestVersion(name));
+    const retrain = options.retrain ?? `npm run train:${name}`;
+    const version = options.version ?? (await this.latestVersion(name, retrain));
     if (!SAFE_SEGMENT.test(version)) throw new Error(`model version ${JSON.stringify(version)} is not a folder name (letters, digits, . _ -)`);
     const dir = join(this.modelDir(name), version);
     if (!(await isFile(join(dir, MANIFEST_FILE)))) {
@@ -97,7 +99,7 @@ export class ModelRegistry {
     if (manifest.name !== name || manifest.version !== version) {
       throw new Error(`model ${dir}: manifest says name ${manifest.name} version ${manifest.version}; fields "name"/"version" must match the folder ${name}/${version}`);
     }
-    assertFeatureCompatible(manifest, spec, dir, options.retrain ?? `npm run train:${name}`);
+    assertFeatureCompatible(manifest, spec, dir, retrain);
     const model = await loadLayersModel(dir);
     let served: ServedModel;
     try {
