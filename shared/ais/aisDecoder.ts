@@ -71,7 +71,7 @@ export interface AisDecoderOptions {
  */
 export class AisDecoder {
   readonly stats: AisDecoderStats = { lines: 0, sentences: 0, decoded: {}, unsupported: {}, otherSentences: {}, rejected: 0 };
-  private readonly source: string;
+  readonly source: string;
   private readonly assembler: FragmentAssembler;
   private readonly onMessage: (reception: AisReception) => void;
   private readonly onReject: (reject: AisReject) => void;
