@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerAis } from '../ais/decodeCommand.js';
 import { register as registerConfig } from '../config/configCommand.js';
 import { register as registerPredict } from '../predict/predictCommand.js';
 
@@ -8,7 +9,7 @@ import { register as registerPredict } from '../predict/predictCommand.js';
  */
 type Registrar = (program: Command) => void;
 
-const registrars: Registrar[] = [registerConfig, registerPredict];
+const registrars: Registrar[] = [registerConfig, registerPredict, registerAis];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);
