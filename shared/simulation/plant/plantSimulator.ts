@@ -57,7 +57,8 @@ export class PlantSimulator {
     this.tMs = parseStart(options.start);
     const random = new Random(options.seed).fork(plant.plantId);
     this.weather = new WeatherProcess(plant.climate, plant.utcOffsetHours, random.fork('weather'));
-    this.load = new ItLoadProcess(plant.load, plant.designItKw, plant.utcOffsetHours, this.tMs, random.fork('load'));
+    const growthEpochMs = Date.UTC(new Date(this.tMs).getUTCFullYear(), 0, 1);
+    this.load = new ItLoadProcess(plant.load, plant.designItKw, plant.utcOffsetHours, growthEpochMs, random.fork('load'));
     this.control = new SetpointController(plant.control, plant.utcOffsetHours, random.fork('control'));
     this.sensors = random.fork('sensors');
   }

@@ -8,7 +8,7 @@ export const SEA_LEVEL_PRESSURE_KPA = 101.325;
 
 /**
  * Saturation vapour pressure over liquid water, kPa: Magnus form with the Sonntag (1990) / WMO-No. 8
- * coefficients, within 0.1% of Wexler–Hyland for −45…60 °C. Over ice below 0 °C it overstates by up to
+ * coefficients: within 0.5% of the ASHRAE (Hyland–Wexler) table for −20…50 °C (0.3% at 20 °C). Over ice below 0 °C it overstates by up to
  * ~10% at −20 °C; BMS humidity sensors report RH over water too, so this matches what they publish.
  */
 export function saturationVapourPressureKpa(tC: number): number {

@@ -11,8 +11,24 @@ export interface Setpoints {
 }
 
 /**
+ * Condenser water this far below the process-water supply setpoint already carries the whole load
+ * through the plate exchangers (README: needs ΔT·(1/ε − 1) ≈ 1.6 K at design, plus a margin); colder
+ * water would only cost tower fan energy.
+ */
+export const FREE_COOLING_MARGIN_K = 2;
+
+/**
+ * Tower leaving-water setpoint: wet bulb + offset (what the towers can reach with moderate fan
+ * speed), never colder than full free cooling needs, in 0.5 K steps, clamped to the plant's limits.
+ */
+export function towerSetpointFor(c: ControlConfig, wetBulbC: number, offsetK: number, supplySetpointC: number): number {
+  const wanted = Math.max(wetBulbC + offsetK, supplySetpointC - FREE_COOLING_MARGIN_K);
+  return Math.min(c.towerSetpointMaxC, Math.max(c.towerSetpointMinC, Math.round(wanted * 2) / 2));
+}
+
+/**
  * The operators' side of the plant: the tower leaving-water setpoint is reset every hour from the
- * measured wet bulb (in 0.5 K steps, as a BMS schedule would), and now and then at the start of a local
+ * measured wet bulb (`towerSetpointFor`), and now and then at the start of a local
  * day an operator nudges the tower offset or the supply setpoint. Setpoints are reported inputs, so the
  * model sees every change.
  */
@@ -43,8 +59,7 @@ export class SetpointController {
     const hour = Math.floor(tMs / HOUR_MS);
     if (hour !== this.lastHour || Number.isNaN(this.towerC)) {
       this.lastHour = hour;
-      const wanted = Math.round((measuredWetBulbC + this.towerOffsetK) * 2) / 2;
-      this.towerC = Math.min(c.towerSetpointMaxC, Math.max(c.towerSetpointMinC, wanted));
+      this.towerC = towerSetpointFor(c, measuredWetBulbC, this.towerOffsetK, this.supplyC);
     }
     return { supplySetpointC: this.supplyC, towerSetpointC: this.towerC };
   }
