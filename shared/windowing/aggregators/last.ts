@@ -1,0 +1,34 @@
+import type { SlabAggregator } from './aggregator.js';
+
+/**
+ * Value of the event with the largest event time (not the last to arrive); among equal event
+ * times the one that arrived last. Slots: eventTime (NaN = empty), arrival seq, value.
+ */
+export function last<T>(extract: (value: T) => number | null | undefined): SlabAggregator<T, number | null> {
+  return {
+    kind: 'slab',
+    type: 'last',
+    slots: 3,
+    extract,
+    init(s, at) {
+      s[at] = Number.NaN;
+      s[at + 1] = 0;
+      s[at + 2] = 0;
+    },
+    add(s, at, x, t, seq) {
+      const lt = s[at]!;
+      if (Number.isNaN(lt) || t > lt || (t === lt && seq > s[at + 1]!)) {
+        s[at] = t;
+        s[at + 1] = seq;
+        s[at + 2] = x;
+      }
+    },
+    merge(s, into, from) {
+      const t = s[from]!;
+      if (!Number.isNaN(t)) this.add(s, into, s[from + 2]!, t, s[from + 1]!);
+    },
+    result(s, at) {
+      return Number.isNaN(s[at]!) ? null : s[at + 2]!;
+    },
+  };
+}

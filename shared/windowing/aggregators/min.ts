@@ -1,0 +1,24 @@
+import type { SlabAggregator } from './aggregator.js';
+
+/** Smallest finite value; null for an empty window. */
+export function min<T>(extract: (value: T) => number | null | undefined): SlabAggregator<T, number | null> {
+  return {
+    kind: 'slab',
+    type: 'min',
+    slots: 1,
+    extract,
+    init(s, at) {
+      s[at] = Infinity;
+    },
+    add(s, at, x) {
+      if (x < s[at]!) s[at] = x;
+    },
+    merge(s, into, from) {
+      if (s[from]! < s[into]!) s[into] = s[from]!;
+    },
+    result(s, at) {
+      const v = s[at]!;
+      return v === Infinity ? null : v;
+    },
+  };
+}
