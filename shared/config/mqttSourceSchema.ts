@@ -58,9 +58,10 @@ export const mqttSourceSchema = z.strictObject({
     .describe('subscription filters; default: each stream\'s topic with `{key}` as `+`. Messages on a topic no stream matches become `unknown_topic` dead letters'),
   batch: z.strictObject({
     max_messages: z.number().int().min(1).max(100_000).default(500)
-      .describe('append to the bus after this many messages…'),
-    max_wait: durationSchema.prefault('5ms').describe('…or after the first message of a batch has waited this long'),
-  }).prefault({}).describe('how the ingest groups messages into one durable bus append before acknowledging them'),
+      .describe('most messages in one bus append'),
+    linger: durationSchema.prefault('0ms')
+      .describe('how long a batch waits for more messages; 0 = append as soon as the input pauses or the previous append completes (raise for buses where each append is costly)'),
+  }).prefault({}).describe('group commit: messages are appended to the bus in batches and acknowledged to the broker only once durable'),
 });
 
 export type MqttSourceConfig = z.output<typeof mqttSourceSchema>;
