@@ -51,6 +51,7 @@ export function longlinerPlanner(p: LonglinerParams): Planner {
   const r = LONGLINER_RANGES;
   let last: 'idle' | 'set' | 'soak' | 'haul' = 'idle';
   let setCourse = 0;
+  let nextSetAt: number | null = null;
   return {
     next(ctx: PlanContext): Phase {
       const { rng, t } = ctx;
@@ -67,9 +68,12 @@ export function longlinerPlanner(p: LonglinerParams): Planner {
           steer: { kind: 'course', course: equatorwardCourse(ctx.lat, setCourse + 180 + rng.uniform(-20, 20)), wanderDegPerMin: 4, maxTurnDegPerMin: 20 },
         };
       }
-      // idle (searching, resting or steaming) until the next set start, then set
-      const setStart = nextLocalHour(ctx, p.setStartHour + rng.uniform(-0.5, 0.5), false);
+      // idle (searching, resting or steaming) until the next set start, then set; the start is drawn
+      // once per cycle so the idle phases all end on it
+      if (nextSetAt === null || nextSetAt < t - HOUR_MS) nextSetAt = nextLocalHour(ctx, p.setStartHour + rng.uniform(-0.5, 0.5), false);
+      const setStart = nextSetAt;
       if (setStart - t < 0.25 * HOUR_MS) {
+        nextSetAt = null;
         if (rng.chance(r.steamingDayShare)) {
           // a day spent steaming to another area
           last = 'idle';

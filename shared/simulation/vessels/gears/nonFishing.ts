@@ -19,7 +19,7 @@ export const NON_FISHING_RANGES = {
   merchantSpeed: [12, 20],
   merchantLegHours: [4, 30],
   merchantTurnDeg: [5, 60],
-  merchantAnchorShare: 0.05,
+  merchantAnchorShare: 0.03,
   merchantAnchorHours: [2, 8],
   serviceSpeed: [7, 12],
   serviceLegHours: [1, 4],
