@@ -51,6 +51,8 @@ export interface LineContext {
   /** receiver time, epoch ms, when the source provides it; a tag block `c:` still wins */
   readonly receivedAt?: number | null;
   readonly station?: string | null;
+  /** sub-feed the line came from (e.g. a UDP sender): fragments only join within one origin */
+  readonly origin?: string;
 }
 
 export interface AisDecoderOptions {
@@ -110,7 +112,8 @@ export class AisDecoder {
     }
     stats.sentences++;
     // out-of-band context of the completing sentence applies: AIS-catcher gives one context per message
-    const assembled = this.assembler.push(parsed, this.source, arrivedAt, line);
+    const feed = context.origin === undefined ? this.source : `${this.source}|${context.origin}`;
+    const assembled = this.assembler.push(parsed, feed, arrivedAt, line);
     if (assembled) this.decode(assembled, context, arrivedAt, line);
   }
 
