@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.spec.ts', 'shared/**/*.spec.ts', 'services/**/*.spec.ts', 'training/**/*.spec.ts'],
+    include: ['tests/**/*.spec.ts', 'schemas/**/*.spec.ts', 'shared/**/*.spec.ts', 'services/**/*.spec.ts', 'training/**/*.spec.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Service tests share real brokers; run files one at a time so ports and topics do not collide.
