@@ -38,7 +38,7 @@ describe('driftline config', () => {
   it('print-defaults: commented YAML that config check accepts', () => {
     const r = run(['config', 'print-defaults']);
     expect(r.status).toBe(0);
-    expect(parse(r.stdout).streams.plants.window).toEqual({ kind: 'tumbling', size: '5m' });
+    expect(parse(r.stdout).streams.plants.window).toEqual({ kind: 'tumbling', size: '5m', offset: '0s' });
     const dir = mkdtempSync(join(tmpdir(), 'driftline-cli-'));
     writeFileSync(join(dir, 'driftline.yaml'), r.stdout);
     const check = run(['config', 'check'], dir);

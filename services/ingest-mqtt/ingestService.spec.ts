@@ -166,7 +166,7 @@ for (const broker of testBrokers) {
       const acked = metrics.find((m) => m.name === 'driftline_ingest_messages_acked_total')!;
       expect(acked.values[0].value).toBe(n);
       const batches = metrics.find((m) => m.name === 'driftline_ingest_batch_messages')!;
-      expect(batches.values.find((v) => v.metricName === 'driftline_ingest_batch_messages_sum')!.value).toBe(n);
+      expect(batches.values.find((v) => (v as { metricName?: string }).metricName === 'driftline_ingest_batch_messages_sum')!.value).toBe(n);
     });
 
     it('retries a failing bus append and acknowledges once it succeeds, without duplicates', async () => {

@@ -40,7 +40,8 @@ describe('defaults', () => {
     expect(c.streams.vessels.model.name).toBe('fishing-gear');
     expect(c.streams.vessels.key_field).toBe('mmsi');
     expect(c.streams.plants.model.name).toBe('cooling-pue');
-    expect(c.streams.plants.window).toEqual({ kind: 'tumbling', size: 300_000 });
+    expect(c.streams.plants.window).toEqual({ kind: 'tumbling', size: 300_000, offset: 0 });
+    expect(c.streams.plants.windowing.window).toEqual({ kind: 'tumbling', sizeMs: 300_000, offsetMs: 0 });
     expect(c.sources.mqtt.url).toBeUndefined();
     expect(c.bus.kind).toBe('embedded');
     expect(c.sink.kind).toBe('duckdb');

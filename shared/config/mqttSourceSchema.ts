@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema, positiveDurationSchema } from './windowingFallback.js';
+import { durationSchema, positiveDurationSchema } from './durationSchema.js';
 
 const brokerUrl = z.string().superRefine((value, ctx) => {
   let url: URL | undefined;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { messageFields, messageSchemaNames, messageSchemas } from './messageSchemas.js';
 import { topicPatternProblem } from './topicPattern.js';
-import { streamWindowingShape } from './windowingFallback.js';
+import { engineWindowing, streamWindowingShape } from './streamWindowing.js';
 
 const identifier = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -43,6 +43,12 @@ const streamObject = z.strictObject({
 export const streamSchema = streamObject
   .superRefine((s, ctx) => {
     const fields = messageFields(s.schema);
+    const windowing = engineWindowing(s);
+    if (!windowing.ok) {
+      for (const issue of windowing.issues) {
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, params: { fix: 'see the windowing keys in the config reference' } });
+      }
+    }
     for (const key of ['key_field', 'event_time_field'] as const) {
       const field = s[key];
       if (field !== undefined && !fields.includes(field)) {
@@ -55,11 +61,17 @@ export const streamSchema = streamObject
       }
     }
   })
-  .transform((s) => ({
-    ...s,
-    key_field: s.key_field ?? messageSchemas[s.schema].keyField,
-    event_time_field: s.event_time_field ?? messageSchemas[s.schema].eventTimeField,
-  }));
+  .transform((s) => {
+    const windowing = engineWindowing(s);
+    if (!windowing.ok) throw new Error('unreachable: windowing issues are reported by the refinement above');
+    return {
+      ...s,
+      key_field: s.key_field ?? messageSchemas[s.schema].keyField,
+      event_time_field: s.event_time_field ?? messageSchemas[s.schema].eventTimeField,
+      /** the normalised windowing config the engine takes */
+      windowing: windowing.config,
+    };
+  });
 
 export const streamNamePattern = identifier;
 export type StreamConfig = z.output<typeof streamSchema>;
