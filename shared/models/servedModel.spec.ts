@@ -15,21 +15,25 @@ let registry: ModelRegistry;
 let classifier: ServedModel;
 let logitsClassifier: ServedModel;
 let regressor: ServedModel;
+let unfoldable: ServedModel;
 
 beforeAll(async () => {
   modelsDir = await mkdtemp(join(tmpdir(), 'driftline-served-'));
   await writeTinyClassifier(modelsDir, { seed: 7 });
   await writeTinyClassifier(modelsDir, { name: 'tiny-logits', seed: 8, logits: true });
   await writeTinyRegressor(modelsDir, { seed: 9 });
+  await writeTinyClassifier(modelsDir, { name: 'tiny-nobias', seed: 10, firstLayerBias: false });
   registry = new ModelRegistry({ modelsDir, logger: captureLogger().logger });
   classifier = await registry.load('tiny-gear', tinySpec);
   logitsClassifier = await registry.load('tiny-logits', tinySpec);
   regressor = await registry.load('tiny-pue', tinySpec);
+  unfoldable = await registry.load('tiny-nobias', tinySpec);
 });
 afterAll(async () => {
   classifier.dispose();
   logitsClassifier.dispose();
   regressor.dispose();
+  unfoldable.dispose();
   await rm(modelsDir, { recursive: true, force: true });
 });
 
@@ -60,15 +64,20 @@ describe('ServedModel', () => {
     );
   });
 
-  it('applies the manifest normalisation before the network', async () => {
-    const raw = await loadLayersModel(classifier.dir);
-    const { mean, std } = classifier.manifest.normalisation;
-    const rows = [[3, -2, 0.5, 3600], [0, 0, 0, 0], [12.5, 4, -90, 60]];
-    const normalised = rows.map((r) => r.map((v, j) => (v - mean[j]) / std[j]));
-    const expected = tf.tidy(() => (raw.predictOnBatch(tf.tensor2d(normalised)) as tf.Tensor).arraySync() as number[][]);
-    raw.dispose();
-    const got = classifier.predictBatch(Float32Array.from(rows.flat()));
-    expected.forEach((probs, i) => probs.forEach((p, c) => expect(got.values[i * 3 + c]).toBeCloseTo(p, 5)));
+  it('applies the manifest normalisation: folded into the first Dense layer, or in the graph when it cannot be', async () => {
+    expect(classifier.normalisation).toBe('folded');
+    expect(regressor.normalisation).toBe('folded');
+    expect(unfoldable.normalisation).toBe('graph');
+    const rows = [[3, -2, 0.5, 3600], [0, 0, 0, 0], [12.5, 4, -90, 60], [-1e4, 1e-3, 359, 1]];
+    for (const served of [classifier, unfoldable]) {
+      const raw = await loadLayersModel(served.dir);
+      const { mean, std } = served.manifest.normalisation;
+      const normalised = rows.map((r) => r.map((v, j) => (v - mean[j]) / std[j]));
+      const expected = tf.tidy(() => (raw.predictOnBatch(tf.tensor2d(normalised)) as tf.Tensor).arraySync() as number[][]);
+      raw.dispose();
+      const got = served.predictBatch(Float32Array.from(rows.flat()));
+      expected.forEach((probs, i) => probs.forEach((p, c) => expect(got.values[i * 3 + c]).toBeCloseTo(p, 5)));
+    }
   });
 
   it('returns class probabilities with labels, and the argmax as label', () => {
@@ -132,17 +141,18 @@ describe('ServedModel', () => {
     expect(batch.label(2)).toBe(alone.label(0));
     expect(batch.values[0]).toBeCloseTo(alone.values[0], 5);
     expect(regressor.predictBatch(Float32Array.from([Number.NaN, 1, 2, 3])).value(0)).toBeNaN();
+    expect(unfoldable.predictBatch(Float32Array.from([1, 2, Number.NEGATIVE_INFINITY, 3])).label(0)).toBeNull();
   });
 
   it('leaks no tensors over 10,000 batches', () => {
     const rows = 64;
     const flat = Float32Array.from({ length: rows * 4 }, (_, k) => Math.sin(k) * 50);
-    classifier.predictBatch(flat);
-    regressor.predictBatch(flat);
+    const models = [classifier, regressor, unfoldable];
+    for (const m of models) m.predictBatch(flat);
     const before = tf.memory();
     const samples: number[] = [];
     for (let b = 0; b < 10_000; b++) {
-      const model = b % 2 === 0 ? classifier : regressor;
+      const model = models[b % 3];
       model.predictBatch(flat);
       if (b % 1000 === 999) samples.push(tf.memory().numTensors);
     }

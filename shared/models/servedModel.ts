@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelManifest } from './manifest.js';
 import { BatchPrediction, type ModelRole } from './batchPrediction.js';
-import { Normaliser } from './normaliser.js';
+import { foldStandardisation, standardisation } from './normalisationFolding.js';
 
 export interface ServedModelInit {
   readonly model: tf.LayersModel;
@@ -32,8 +32,15 @@ export class ServedModel {
   readonly width: number;
   /** values per output row */
   readonly outputs: number;
+  /**
+   * how the manifest's normalisation is applied: folded into the first Dense layer's weights at load
+   * (no per-row cost), or as two elementwise ops in the graph for networks that do not start dense
+   */
+  readonly normalisation: 'folded' | 'graph';
   private readonly model: tf.LayersModel;
-  private readonly normaliser: Normaliser;
+  /** graph normalisation only: per-feature shift and scale, kept for the model's lifetime */
+  private readonly shift: tf.Tensor2D | undefined;
+  private readonly scale: tf.Tensor2D | undefined;
   /** true when the network ends in logits rather than softmax, so the runtime adds the softmax */
   private readonly addSoftmax: boolean;
   private disposed = false;
@@ -47,7 +54,6 @@ export class ServedModel {
     this.version = manifest.version;
     this.role = init.role ?? 'champion';
     this.width = manifest.feature_spec.features.length;
-    this.normaliser = new Normaliser(manifest.normalisation.mean, manifest.normalisation.std);
 
     const inShape = model.inputs[0]?.shape;
     if (model.inputs.length !== 1 || inShape === undefined || inShape.length !== 2 || inShape[1] !== this.width) {
@@ -65,11 +71,21 @@ export class ServedModel {
       }
     }
     this.addSoftmax = manifest.task === 'classification' && lastActivation(model) !== 'softmax';
+    const { mean, std } = manifest.normalisation;
+    if (foldStandardisation(model, mean, std)) {
+      this.normalisation = 'folded';
+    } else {
+      this.normalisation = 'graph';
+      const { shift, scale } = standardisation(mean, std);
+      this.shift = tf.tensor2d(shift, [1, this.width]);
+      this.scale = tf.tensor2d(scale, [1, this.width]);
+    }
   }
 
   /**
    * Score `rows` feature rows laid out row-major in `features` (default: all of it). Feature values are
-   * in natural units; the manifest's normalisation is applied here.
+   * in natural units; the manifest's normalisation is applied here. Rows with a non-finite feature get
+   * NaN outputs (label null). One tensor in, one predictOnBatch, one read back; nothing retained.
    */
   predictBatch(features: Float32Array, rows?: number): BatchPrediction {
     if (this.disposed) throw new Error(`model ${this.dir} was disposed`);
@@ -81,18 +97,23 @@ export class ServedModel {
     if (n === 0) {
       values = new Float32Array(0);
     } else {
-      const input = this.normaliser.apply(features, n);
+      const input = n * this.width === features.length ? features : features.subarray(0, n * this.width);
       const output = tf.tidy(() => {
-        const x = tf.tensor2d(input, [n, this.width], 'float32');
-        const y = this.model.predictOnBatch(x) as tf.Tensor;
-        return this.addSoftmax ? tf.softmax(y) : y;
+        let x: tf.Tensor = tf.tensor2d(input, [n, this.width], 'float32');
+        // A NaN or infinite feature makes its row's sum non-finite, and non-finite x 0 is NaN: adding this
+        // column to the output voids exactly those rows (a relu alone would turn NaN into a confident 0).
+        // Finite rows add exactly 0. A row whose finite features sum past float32 range (~3e38) is voided too.
+        const rowGuard = tf.mul(tf.sum(x, 1, true), 0);
+        if (this.shift !== undefined && this.scale !== undefined) x = tf.mul(tf.sub(x, this.shift), this.scale);
+        let y = this.model.predictOnBatch(x) as tf.Tensor;
+        if (this.addSoftmax) y = tf.softmax(y);
+        return tf.add(y, rowGuard);
       });
       try {
         values = output.dataSync() as Float32Array;
       } finally {
         output.dispose();
       }
-      if (this.normaliser.nonFinite > 0) this.voidNonFiniteRows(features, n, values);
     }
     return new BatchPrediction({
       model: this.name,
@@ -107,26 +128,11 @@ export class ServedModel {
     });
   }
 
-  /**
-   * A row with a NaN or infinite feature has no meaningful prediction (a relu would quietly turn NaN
-   * into 0): its outputs become NaN, so its label is null and JSON shows null, never a made-up class.
-   */
-  private voidNonFiniteRows(features: Float32Array, rows: number, values: Float32Array): void {
-    const { width, outputs } = this;
-    for (let r = 0; r < rows; r++) {
-      for (let j = r * width, end = j + width; j < end; j++) {
-        if (!Number.isFinite(features[j])) {
-          values.fill(Number.NaN, r * outputs, (r + 1) * outputs);
-          break;
-        }
-      }
-    }
-  }
-
   /** Free the weights. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.model.dispose();
+    tf.dispose([this.shift, this.scale].filter((t) => t !== undefined));
   }
 }
