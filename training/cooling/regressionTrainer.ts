@@ -106,5 +106,7 @@ export async function trainRegressor(model: tf.LayersModel, train: TrainingSet, 
   }
   model.setWeights(best.weights);
   tf.dispose(best.weights);
+  // Adam's moment estimates are tensors the model does not own: free them, the model only predicts from here
+  optimizer.dispose();
   return { bestEpoch: best.epoch, history };
 }

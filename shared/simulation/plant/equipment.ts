@@ -39,7 +39,7 @@ export const STANDARD = {
   chiller: {
     capacityKw: 2500,
     /** fraction of the Carnot COP reached at the best part-load ratio */
-    carnotEfficiencyPeak: 0.56,
+    carnotEfficiencyPeak: 0.68,
     bestPartLoad: 0.7,
     partLoadCurvature: 0.9,
     /** below this part-load ratio the chiller false-loads (hot-gas bypass) */
