@@ -13,7 +13,7 @@ export const defaultStreams = {
     // A 24 h window closes only after a simulated day; early panes show results within seconds.
     trigger: { early_every: '10s' },
     features: 'fishing-track',
-    model: { name: 'fishing-gear', version: '1' },
+    model: { name: 'fishing-gear', version: 'v1' },
     sink_table: 'predictions',
   },
   plants: {
@@ -24,8 +24,8 @@ export const defaultStreams = {
     allowed_lateness: '5m',
     max_future_skew: '10m',
     trigger: {},
-    features: 'plant-cooling',
-    model: { name: 'cooling-pue', version: '1' },
+    features: 'cooling-plant',
+    model: { name: 'cooling-pue', version: '1.0.0' },
     sink_table: 'predictions',
   },
 } as const;
