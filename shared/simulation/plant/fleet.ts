@@ -105,3 +105,17 @@ export function fleetPlant(plantId: string): PlantConfig {
   }
   return plant;
 }
+
+/**
+ * `count` halls for a simulator run: the fleet's five first, then further halls with the same
+ * configurations under new ids (`hall-nordic-2`, …). The id seeds each hall's random stream, so every
+ * hall has its own weather and load while staying in the climates the PUE model was trained on.
+ */
+export function simulatedPlants(count: number): PlantConfig[] {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`simulatedPlants: count must be a whole number ≥ 0, got ${count}`);
+  return Array.from({ length: count }, (_, i) => {
+    const base = FLEET[i % FLEET.length];
+    const round = Math.floor(i / FLEET.length);
+    return round === 0 ? base : { ...base, plantId: `${base.plantId}-${round + 1}` };
+  });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plantInputFields, plantTelemetrySchema } from '../../../schemas/messages/plantTelemetry.js';
-import { FLEET, fleetPlant } from './fleet.js';
+import { FLEET, fleetPlant, simulatedPlants } from './fleet.js';
 import { fleetTelemetryStream, plantTelemetryStream, PlantSimulator, SAMPLE_PERIOD_MS, simulatePlants } from './plantSimulator.js';
 
 const take = <T>(it: Iterator<T>, n: number): T[] => Array.from({ length: n }, () => it.next().value as T);
@@ -71,6 +71,17 @@ describe('plant simulator', () => {
     expect(winter.filter((s) => s.message.drycoolers_running > 0).length).toBeGreaterThan(winter.length / 3);
     expect(summer.every((s) => s.message.drycoolers_running === 0)).toBe(true);
     expect(summer.some((s) => s.message.chillers_running > 0)).toBe(true);
+  });
+
+  it('makes any number of halls with distinct ids and their own weather', () => {
+    const plants = simulatedPlants(12);
+    expect(plants.map((p) => p.plantId).slice(0, 5)).toEqual(FLEET.map((p) => p.plantId));
+    expect(new Set(plants.map((p) => p.plantId)).size).toBe(12);
+    expect(plants[5].plantId).toBe('hall-nordic-2');
+    const a = simulatePlants([plants[0]], { seed: 1, days: 1 }).map((s) => s.message.outside_dry_bulb_c);
+    const b = simulatePlants([plants[5]], { seed: 1, days: 1 }).map((s) => s.message.outside_dry_bulb_c);
+    expect(b).not.toEqual(a);
+    expect(simulatedPlants(0)).toEqual([]);
   });
 
   it('refuses a bad start time or period with a message naming the fix', () => {
