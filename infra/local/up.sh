@@ -69,6 +69,12 @@ _driftline_local_up() {
     esac
   done
 
+  # Emulators need no credentials; without this, google-auth probes the GCE metadata server on every client
+  # (slow, and a MetadataLookupWarning per test) since there is none here.
+  case " ${up[*]} " in
+    *" pubsub "* | *" bigquery "*) export METADATA_SERVER_DETECTION="${METADATA_SERVER_DETECTION:-none}" ;;
+  esac
+
   if [ "${#failed[@]}" -gt 0 ]; then
     echo "[infra] FAILED to bring up: ${failed[*]} (see the messages above for each log file)" >&2
     return 1
@@ -84,5 +90,5 @@ if (return 0 2>/dev/null); then
 else
   echo "[infra] note: up.sh was executed, not sourced; the services run but these exports stay in this process:" >&2
   _driftline_local_up || exit $?
-  env | grep -E '^(MQTT_URL|MOSQUITTO_CTL|KAFKA_BROKERS|PUBSUB_EMULATOR_HOST|PUBSUB_PROJECT_ID|BIGQUERY_EMULATOR_HOST|BIGQUERY_PROJECT_ID)=' | sed 's/^/export /'
+  env | grep -E '^(MQTT_URL|MOSQUITTO_CTL|KAFKA_BROKERS|PUBSUB_EMULATOR_HOST|PUBSUB_PROJECT_ID|BIGQUERY_EMULATOR_HOST|BIGQUERY_PROJECT_ID|METADATA_SERVER_DETECTION)=' | sed 's/^/export /'
 fi
