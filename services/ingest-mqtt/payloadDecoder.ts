@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import { messageSchemas } from '../../shared/config/messageSchemas.js';
 import type { DeadLetterReason } from '../../shared/deadLetters/deadLetter.js';
@@ -6,8 +7,6 @@ import type { Route, TopicRouter } from './topicRouter.js';
 export type Decoded =
   | { readonly ok: true; readonly route: Route; readonly event: Record<string, unknown> }
   | { readonly ok: false; readonly reason: DeadLetterReason; readonly detail: string; readonly stream: string | null };
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Range checks on values of the right type: the value is impossible, not malformed. */
 const RANGE_CODES = new Set(['too_big', 'too_small']);
@@ -29,15 +28,12 @@ export function decodeMessage(router: TopicRouter, topic: string, payload: Uint8
   if (!route) return { ok: false, reason: 'unknown_topic', detail: `no stream's topic pattern matches "${topic}"`, stream: null };
   const stream = route.stream;
 
-  let text: string;
-  try {
-    text = utf8.decode(payload);
-  } catch {
-    return { ok: false, reason: 'bad_json', detail: 'payload is not valid UTF-8', stream };
-  }
+  // isUtf8 + toString is several times faster than a fatal TextDecoder on the hot path.
+  if (!isUtf8(payload)) return { ok: false, reason: 'bad_json', detail: 'payload is not valid UTF-8', stream };
+  const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
     return { ok: false, reason: 'bad_json', detail: (err as Error).message, stream };
   }
