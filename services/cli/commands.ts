@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerAis } from '../ais/decodeCommand.js';
 import { register as registerConfig } from '../config/configCommand.js';
+import { register as registerIngest } from '../ingest-mqtt/ingestCommand.js';
 import { register as registerPredict } from '../predict/predictCommand.js';
 
 /**
@@ -9,7 +10,7 @@ import { register as registerPredict } from '../predict/predictCommand.js';
  */
 type Registrar = (program: Command) => void;
 
-const registrars: Registrar[] = [registerConfig, registerPredict, registerAis];
+const registrars: Registrar[] = [registerConfig, registerPredict, registerAis, registerIngest];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);

@@ -59,6 +59,16 @@ interface Item {
   readonly reason: DeadLetterReason | null;
 }
 
+/**
+ * Ends the client for good. With `manualConnect`, mqtt.js resets its "disconnecting" flag once
+ * `end()` completes, so a socket 'close' arriving afterwards would schedule a reconnect; turning
+ * reconnects off first prevents that.
+ */
+async function endClient(client: MqttClient, force: boolean): Promise<void> {
+  client.options.reconnectPeriod = 0;
+  await client.endAsync(force);
+}
+
 function connectError(url: string, err: Error): Error {
   const code = (err as NodeJS.ErrnoException).code;
   const fix = code === 'ECONNREFUSED' ? 'start the broker, check sources.mqtt.url, or remove url to use the embedded broker'
@@ -184,7 +194,7 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
   }
 
   let ready = false;
-  let stopping = false;
+  let stopping = false; // also set when the start fails, to keep 'close' from claiming a reconnect
   client.on('connect', (connack) => {
     metrics.connected.set(1);
     logger.info({ url, sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
@@ -219,7 +229,8 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
     const degraded = granted.filter((g) => g.qos === 0);
     if (degraded.length > 0) logger.warn({ topics: degraded.map((g) => g.topic) }, 'broker granted QoS 0 only: these messages can be lost');
   } catch (err) {
-    client.end(true);
+    stopping = true;
+    await endClient(client, true);
     throw err;
   }
   ready = true;
@@ -240,7 +251,7 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
       ]);
       clearTimeout(timer);
       if (!drained) logger.warn({ pending: batcher.size }, 'stop timed out before the bus took every message; the broker will redeliver them');
-      await client.endAsync();
+      await endClient(client, false);
       metrics.connected.set(0);
     },
   };

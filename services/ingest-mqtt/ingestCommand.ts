@@ -1,0 +1,102 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { pino } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { ConfigError } from '../../shared/config/configProblem.js';
+import { loadConfig, resolveConfigPath } from '../../shared/config/loadConfig.js';
+import { startMetricsServer } from '../../shared/metrics/metricsServer.js';
+import { brokerForConfig } from '../broker/brokerForConfig.js';
+import { startIngest } from './ingestService.js';
+import { openBus } from './openBus.js';
+
+interface IngestCommandOptions {
+  config?: string;
+  for?: number;
+  statsEvery: number;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return n;
+}
+
+/** `driftline ingest`: the MQTT ingest alone, against the configured broker (or an embedded one) and bus. */
+export function register(program: Command): void {
+  program
+    .command('ingest')
+    .description('run only the MQTT ingest: subscribe to every stream\'s topic, validate, append to the bus (dead letters to dead_letters); Ctrl-C drains and exits')
+    .option('-c, --config <file>', 'config file (default: ./driftline.yaml if present, else the built-in defaults)')
+    .option('--for <seconds>', 'stop after this many seconds (drains first)', seconds)
+    .option('--stats-every <seconds>', 'log counts this often on stderr', seconds, 5)
+    .action(async (opts: IngestCommandOptions) => {
+      let loaded;
+      try {
+        loaded = loadConfig(resolveConfigPath(opts.config));
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { config } = loaded;
+      const logger = pino({ level: config.log_level, base: { service: 'ingest' } }, pino.destination(2));
+      const registry = new Registry();
+      collectDefaultMetrics({ register: registry });
+
+      const broker = await brokerForConfig(config.sources.mqtt);
+      if (broker.embedded) logger.info({ url: broker.url }, 'started the embedded MQTT broker (sources.mqtt.url is unset)');
+      const bus = openBus(config.bus);
+      const producer = await bus.producer();
+      let ingest: Awaited<ReturnType<typeof startIngest>> | undefined;
+      const metrics = await startMetricsServer({
+        host: config.metrics.host, port: config.metrics.port, registry, ready: () => ingest?.isReady() ?? false,
+      });
+      logger.info({ metrics: `${metrics.url}/metrics`, config: loaded.source, config_hash: loaded.hash }, 'ingest starting');
+      try {
+        ingest = await startIngest({
+          mqtt: config.sources.mqtt, streams: config.streams, producer,
+          brokerUrl: broker.url, protocolVersion: broker.protocolVersion, registry, logger,
+        });
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, 'ingest failed to start');
+        await Promise.allSettled([producer.close(), bus.close(), metrics.close(), broker.close()]);
+        process.exitCode = 1;
+        return;
+      }
+      const service = ingest;
+
+      const statsTimer = setInterval(() => logger.info(service.stats(), 'ingest stats'), opts.statsEvery * 1000);
+      let stopping: Promise<void> | undefined;
+      let stopped!: () => void;
+      const done = new Promise<void>((resolve) => (stopped = resolve));
+      const stop = (why: string) => {
+        stopping ??= (async () => {
+          logger.info({ why }, 'draining');
+          clearInterval(statsTimer);
+          await service.stop();
+          await producer.close();
+          await bus.close();
+          await metrics.close();
+          await broker.close();
+          const s = service.stats();
+          logger.info(s, 'ingest stopped');
+          process.stdout.write(`${JSON.stringify({ received: s.received, ingested: s.valid, dead_letters: Object.values(s.deadLetters).reduce((a, b) => a + b, 0), acked: s.acked })}\n`);
+        })().finally(stopped);
+        return stopping;
+      };
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          logger.warn('second signal: exiting without draining (unacknowledged messages will be redelivered)');
+          process.exit(130);
+        }
+        void stop(signal);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const forTimer = opts.for === undefined ? undefined : setTimeout(() => void stop(`--for ${opts.for}`), opts.for * 1000);
+      await done;
+      clearTimeout(forTimer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+}
