@@ -272,8 +272,8 @@ describe('EmbeddedBus', () => {
   });
 
   it('opens the log with WAL and the chosen synchronous level', async () => {
-    for (const [synchronous, level] of [['FULL', 2], ['NORMAL', 1]] as const) {
-      const b = bus({ synchronous });
+    for (const [synchronous, level] of [['FULL', 2], ['NORMAL', 1], [undefined, 1]] as const) {
+      const b = bus(synchronous ? { synchronous } : {});
       const db = (b as unknown as { db: import('better-sqlite3').Database }).db;
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('synchronous', { simple: true })).toBe(level);

@@ -17,7 +17,7 @@ export interface EmbeddedBusOptions {
   readonly partitions?: number;
   /** partition counts per topic; an existing topic with a different count is refused */
   readonly topics?: Readonly<Record<string, { readonly partitions: number }>>;
-  /** see logDatabase.ts; default FULL (acknowledged records survive power loss) */
+  /** see logDatabase.ts; default NORMAL (acknowledged records survive process crashes; FULL: power loss too) */
   readonly synchronous?: Synchronous;
   /** how often a waiting poll checks for appends from other processes; default 10 ms */
   readonly pollIntervalMs?: number;

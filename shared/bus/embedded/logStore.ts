@@ -106,28 +106,40 @@ export class LogStore {
 
   /**
    * Appends every batch in ONE write transaction (BEGIN IMMEDIATE): all records become visible and
-   * durable together, or none do. Returns where each record went, in input order.
+   * durable together, or none do.
    */
-  append(batches: readonly AppendBatch[]): { topic: string; partition: number; offset: number }[] {
+  append(batches: readonly AppendBatch[]): void {
     const infos = batches.map((b) => this.topic(b.topic));
-    const placed: { topic: string; partition: number; offset: number }[] = [];
     const now = Date.now();
     this.db.transaction(() => {
       const next = new Map<number, number>();
       batches.forEach((batch, b) => {
         const partitions = infos[b].partitions;
         for (const record of batch.records) {
-          const ref = partitions[partitionFor(record.key, partitions.length)];
+          const ref = partitions[this.partitionOf(batch.topic, record.key, partitions.length)];
           let offset = next.get(ref.id);
           if (offset === undefined) offset = this.statements.nextOffset.get(ref.id)!.next_offset;
           this.statements.insertRecord.run(ref.id, offset, record.key, record.value, record.timestamp ?? now);
           next.set(ref.id, offset + 1);
-          placed.push({ topic: batch.topic, partition: ref.partition, offset });
         }
       });
       for (const [pid, offset] of next) this.statements.setNextOffset.run(offset, pid);
     }).immediate();
-    return placed;
+  }
+
+  // Keys repeat (a fleet is a few thousand devices), so their partitions are memoised; the map is
+  // dropped when it grows large rather than tracking recency, which is enough for a cache this cheap.
+  private readonly partitionCache = new Map<string, number>();
+
+  private partitionOf(topic: string, key: string, partitions: number): number {
+    const cacheKey = `${topic}\u0000${key}`;
+    let p = this.partitionCache.get(cacheKey);
+    if (p === undefined) {
+      if (this.partitionCache.size >= 100_000) this.partitionCache.clear();
+      p = partitionFor(key, partitions);
+      this.partitionCache.set(cacheKey, p);
+    }
+    return p;
   }
 
   read(pid: number, fromOffset: number, limit: number): StoredRecord[] {
