@@ -1,6 +1,10 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedBus } from '../../shared/bus/embedded/embeddedBus.js';
 import { DEAD_LETTER_TOPIC, parseDeadLetter } from '../../shared/deadLetters/deadLetter.js';
 import { startIngest, type IngestOptions, type IngestService } from './ingestService.js';
 import { mosquittoCtl } from '../../tests/services/mosquittoControl.js';
@@ -77,6 +81,39 @@ function ingestSuite(broker: () => BrokerUnderTest): void {
     expect(JSON.parse(plants[1].value).pue).toBeNull();
     expect(producer.records(DEAD_LETTER_TOPIC)).toHaveLength(0);
     expect(service.stats()).toMatchObject({ received: 30, valid: 30, acked: 30, pending: 0 });
+  });
+
+  it('appends to the embedded bus: each key stays in one partition, in publish order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftline-ingest-bus-'));
+    const bus = new EmbeddedBus({ path: join(dir, 'bus.sqlite'), partitions: 4, retentionIntervalMs: 0 });
+    try {
+      const t = testSetup();
+      const service = await start({ mqtt: t.mqtt, streams: t.streams, producer: await bus.producer() });
+      const n = 400;
+      await Promise.all(Array.from({ length: n }, (_, i) => publish(t.vesselTopic(String(500 + (i % 8))), vesselPayload(String(500 + (i % 8)), i))));
+      await publish(t.vesselTopic('1'), 'not json');
+      await until(() => service.stats().acked === n + 1, 20_000, 'all acks');
+      await service.stop();
+      const consumer = await bus.consumer({ group: 'check', topics: ['vessels', DEAD_LETTER_TOPIC] });
+      const records = [];
+      for (let got = await consumer.poll({ maxRecords: 10_000, timeoutMs: 0 }); got.length > 0; got = await consumer.poll({ maxRecords: 10_000, timeoutMs: 0 })) records.push(...got);
+      const vessels = records.filter((r) => r.topic === 'vessels');
+      expect(vessels).toHaveLength(n);
+      const partitionOf = new Map<string, number>();
+      const lastTime = new Map<string, number>();
+      for (const r of vessels) {
+        expect(partitionOf.get(r.key) ?? r.partition).toBe(r.partition);
+        partitionOf.set(r.key, r.partition);
+        const time = JSON.parse(r.value).timestamp as number;
+        expect(time).toBeGreaterThan(lastTime.get(r.key) ?? -Infinity);
+        lastTime.set(r.key, time);
+      }
+      expect(records.filter((r) => r.topic === DEAD_LETTER_TOPIC).map((r) => parseDeadLetter(r.value).reason)).toEqual(['bad_json']);
+      await consumer.close();
+    } finally {
+      await bus.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('routes every kind of bad payload to dead_letters with its reason, detail and raw payload', async () => {
