@@ -4,7 +4,7 @@ import { defineTable, type RowOf } from './tableDef.js';
 /**
  * One row per model per fired pane of a key's window. Classifiers (the fishing-gear model) fill
  * `label` and `probabilities`; regressors (the PUE model) fill `value`. A shadow model writes its own
- * rows beside the primary's, told apart by `model_role`.
+ * rows beside the champion's, told apart by `model_role`.
  */
 export const predictions = defineTable({
   name: 'predictions',
@@ -27,8 +27,8 @@ export const predictions = defineTable({
     required('event_count', 'int64', 'Number of events in the window when the pane fired.'),
     required('model', 'string', 'Model name, e.g. `fishing-gear` or `pue`.'),
     required('model_version', 'string', 'Model version, as in models/<name>/<version>/manifest.json.'),
-    required('model_role', 'string', '`primary` for the model whose output is used, `shadow` for one evaluated beside it.',
-      { values: ['primary', 'shadow'] }),
+    required('model_role', 'string', '`champion` for the model whose output is used, `shadow` for one evaluated beside it.',
+      { values: ['champion', 'shadow'] }),
     nullable('label', 'string', 'Classifiers: the most probable class. NULL for regression models.'),
     nullable('value', 'float64', 'Regression models: the predicted quantity (the PUE model: predicted PUE). NULL for classifiers.'),
     nullable('probabilities', 'json', 'Classifiers: JSON object mapping each class to its probability. NULL for regression models.'),

@@ -5,7 +5,7 @@ import { predictionRowId, rowId, type PredictionIdentity } from './rowId.js';
 const identity = fc.record({
   stream: fc.string(), key: fc.string(), window_start: fc.integer(), window_end: fc.integer(),
   pane_index: fc.nat(), model: fc.string(), model_version: fc.string(),
-  model_role: fc.constantFrom('primary' as const, 'shadow' as const),
+  model_role: fc.constantFrom('champion' as const, 'shadow' as const),
 });
 
 describe('row ids', () => {
@@ -35,7 +35,7 @@ describe('row ids', () => {
   it('are stable across releases (a changed formula would duplicate every replayed row)', () => {
     expect(predictionRowId({
       stream: 'vessels', key: '227006760', window_start: Date.UTC(2024, 4, 1, 10), window_end: Date.UTC(2024, 4, 1, 11),
-      pane_index: 0, model: 'fishing-gear', model_version: '1', model_role: 'primary',
-    })).toBe(rowId(['predictions', 'vessels', '227006760', 1714557600000, 1714561200000, 0, 'fishing-gear', '1', 'primary']));
+      pane_index: 0, model: 'fishing-gear', model_version: '1', model_role: 'champion',
+    })).toBe(rowId(['predictions', 'vessels', '227006760', 1714557600000, 1714561200000, 0, 'fishing-gear', '1', 'champion']));
   });
 });

@@ -8,7 +8,7 @@ import type { VesselRow } from './vessels.js';
 export function classifierPrediction(overrides: Partial<PredictionRow> = {}): PredictionRow {
   const identity = {
     stream: 'vessels', key: '227006760', window_start: Date.UTC(2024, 4, 1, 10), window_end: Date.UTC(2024, 4, 1, 11),
-    pane_index: 0, model: 'fishing-gear', model_version: '1', model_role: 'primary' as const, ...overrides,
+    pane_index: 0, model: 'fishing-gear', model_version: '1', model_role: 'champion' as const, ...overrides,
   };
   return {
     row_id: predictionRowId(identity),
