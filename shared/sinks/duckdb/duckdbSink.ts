@@ -1,0 +1,181 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { deadLetters as deadLettersTable } from '../../../schemas/tables/deadLetters.js';
+import { duckdbCreateTable, duckdbMigration, type DuckdbColumnInfo } from '../../../schemas/tables/duckdbDdl.js';
+import { rowSchema } from '../../../schemas/tables/rowSchema.js';
+import type { TableDef } from '../../../schemas/tables/tableDef.js';
+import { warehouseTables, type Row, type TableName } from '../../../schemas/tables/tables.js';
+import { validateRows } from '../rowValidation.js';
+import type { Sink, WriteResult } from '../sink.js';
+import { fromDuckdbValue, toPlainValue } from './duckdbValues.js';
+import { TableWriter } from './tableWriter.js';
+
+export interface DuckDbSinkOptions {
+  /** the warehouse file; default ./data/driftline.duckdb; ':memory:' for a throwaway warehouse */
+  readonly path?: string;
+  /** tables to create and accept; default every table in schemas/tables (dead_letters is always included) */
+  readonly tables?: readonly TableDef[];
+  /** `source` of dead letters for rows this sink refuses; default `duckdb` */
+  readonly source?: string;
+}
+
+export interface QueryResult {
+  readonly columns: string[];
+  /** values as plain JSON-friendly data: safe integers as numbers, timestamps as ISO 8601 UTC */
+  readonly rows: unknown[][];
+}
+
+function lockMessage(file: string, err: Error): string {
+  const holder = /PID (\d+)/.exec(err.message)?.[1];
+  return `warehouse ${file} is open for writing in another process${holder ? ` (PID ${holder})` : ''}: DuckDB allows one ` +
+    'process per file. Stop that process, or query through it (driftline query talks to a running pipeline)';
+}
+
+/**
+ * The local warehouse: a DuckDB file holding the tables of schemas/tables/.
+ *
+ * Durability: `write` resolves after COMMIT, and DuckDB fsyncs its write-ahead log at every commit,
+ * so a resolved write survives `kill -9` and power loss; a restart replays the WAL. The sink does not
+ * CHECKPOINT per write (a checkpoint rewrites row groups, costing far more than the WAL append):
+ * DuckDB checkpoints by itself once the WAL passes `checkpoint_threshold` (16 MB by default), and the
+ * sink checkpoints on close so the next open has no WAL to replay.
+ *
+ * Writes are serialised on one connection, each in its own transaction. Reads (`query`) use a second
+ * connection on the same instance, so analysts can query while the pipeline writes and see only whole,
+ * committed batches. Another process cannot open the file meanwhile (DuckDB's one-writer lock).
+ */
+export class DuckDbSink implements Sink {
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+    private readonly defs: ReadonlyMap<string, TableDef>,
+    private readonly writers: ReadonlyMap<string, TableWriter>,
+    private readonly source: string,
+  ) {}
+
+  static async open(options: DuckDbSinkOptions = {}): Promise<DuckDbSink> {
+    const path = options.path ?? './data/driftline.duckdb';
+    const file = path === ':memory:' ? path : resolve(path);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file);
+    } catch (err) {
+      const e = err as Error;
+      if (/lock/i.test(e.message)) throw new Error(lockMessage(file, e));
+      throw new Error(`cannot open the warehouse ${file}: ${e.message}; check sink.path and its directory`);
+    }
+    const defs = new Map<string, TableDef>();
+    for (const def of options.tables ?? Object.values(warehouseTables)) defs.set(def.name, def);
+    defs.set(deadLettersTable.name, deadLettersTable);
+    try {
+      const writer = await instance.connect();
+      const writers = new Map<string, TableWriter>();
+      for (const def of defs.values()) {
+        await ensureTable(writer, def, file);
+        writers.set(def.name, await TableWriter.create(writer, def));
+      }
+      const reader = await instance.connect();
+      return new DuckDbSink(file, instance, writer, reader, defs, writers, options.source ?? 'duckdb');
+    } catch (err) {
+      instance.closeSync();
+      throw err;
+    }
+  }
+
+  write<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<WriteResult> {
+    if (this.closed) return Promise.reject(new Error(`warehouse ${this.file}: write('${table}') after close()`));
+    const def = this.defs.get(table);
+    if (!def) {
+      return Promise.reject(new Error(`warehouse ${this.file}: no table '${table}'; this sink holds ${[...this.defs.keys()].join(', ')}`));
+    }
+    const { valid, deadLetters } = validateRows(def, rows, this.source);
+    if (valid.length === 0 && deadLetters.length === 0) return Promise.resolve({ written: 0, deadLettered: 0 });
+    const parsedDeadLetters = deadLetters.map((d) => rowSchema(deadLettersTable).parse(d) as Record<string, unknown>);
+    return this.serially(async () => {
+      const c = this.writer;
+      await c.run('BEGIN TRANSACTION');
+      try {
+        if (valid.length > 0) await this.stageAndMerge(table, valid);
+        if (parsedDeadLetters.length > 0) await this.stageAndMerge(deadLettersTable.name, parsedDeadLetters);
+        await c.run('COMMIT');
+      } catch (err) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        for (const name of [table, deadLettersTable.name]) await this.writers.get(name)!.clear(c).catch(() => undefined);
+        throw new Error(`warehouse ${this.file}: writing ${rows.length} rows to '${table}' failed: ${(err as Error).message}`);
+      }
+      return { written: valid.length, deadLettered: deadLetters.length };
+    });
+  }
+
+  private async stageAndMerge(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+    const writer = this.writers.get(table)!;
+    await writer.stage(this.writer, rows);
+    await writer.merge(this.writer);
+  }
+
+  /** Runs SQL on the read connection: sees every committed write, never a half-written batch. */
+  async query(sql: string, params?: Record<string, DuckDBValue> | DuckDBValue[]): Promise<QueryResult> {
+    if (this.closed) throw new Error(`warehouse ${this.file}: query after close()`);
+    const reader = await this.reader.runAndReadAll(sql, params);
+    return { columns: reader.columnNames(), rows: reader.getRows().map((row) => row.map(toPlainValue)) };
+  }
+
+  /**
+   * A table's rows in the row representation writers use (timestamps as epoch ms, JSON parsed),
+   * ordered by primary key: what a crash test compares with an uninterrupted run.
+   */
+  async readTable<T extends TableName>(table: T, options: { where?: string } = {}): Promise<Row<T>[]> {
+    const def = this.defs.get(table);
+    if (!def) throw new Error(`warehouse ${this.file}: no table '${table}'`);
+    const columns = def.columns.map((c) => `"${c.name}"`).join(', ');
+    const reader = await this.reader.runAndReadAll(
+      `SELECT ${columns} FROM main."${table}"${options.where ? ` WHERE ${options.where}` : ''} ORDER BY "${def.primaryKey}"`);
+    return reader.getRows().map((row) =>
+      Object.fromEntries(def.columns.map((c, i) => [c.name, fromDuckdbValue(c.type, row[i])])) as Row<T>);
+  }
+
+  /** Folds the WAL into the database file now (DuckDB also does it by itself; see the class comment). */
+  checkpoint(): Promise<void> {
+    return this.serially(async () => {
+      await this.writer.run('CHECKPOINT');
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.tail.catch(() => undefined);
+    try {
+      if (this.file !== ':memory:') await this.writer.run('CHECKPOINT');
+    } finally {
+      this.reader.closeSync();
+      this.writer.closeSync();
+      this.instance.closeSync();
+    }
+  }
+
+  private serially<R>(work: () => Promise<R>): Promise<R> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+async function ensureTable(connection: DuckDBConnection, def: TableDef, file: string): Promise<void> {
+  const reader = await connection.runAndReadAll(
+    'SELECT column_name, data_type, is_nullable FROM duckdb_columns() ' +
+    "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $name ORDER BY column_index",
+    { name: def.name });
+  const existing: DuckdbColumnInfo[] = reader.getRows().map(([name, type, nullable]) => ({
+    name: String(name), dataType: String(type), nullable: Boolean(nullable),
+  }));
+  const statements = existing.length === 0 ? duckdbCreateTable(def) : duckdbMigration(def, existing, file);
+  for (const sql of statements) await connection.run(sql);
+}
