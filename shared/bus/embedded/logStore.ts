@@ -50,6 +50,9 @@ export function checkTopicName(name: string): void {
 export class LogStore {
   private readonly topics = new Map<string, TopicInfo>();
   private readonly statements;
+  // Built once: better-sqlite3's db.transaction() wraps the function anew on every call, which
+  // costs more than a one-record append itself.
+  private readonly appendTransaction;
 
   constructor(
     private readonly db: Database.Database,
@@ -70,6 +73,7 @@ export class LogStore {
       deleteBelow: db.prepare('DELETE FROM records WHERE pid = ? AND record_offset < ?'),
       allTopics: db.prepare<[], { name: string }>('SELECT name FROM topics ORDER BY name'),
     };
+    this.appendTransaction = db.transaction(this.appendInTransaction.bind(this));
   }
 
   /** The topic, created with its configured (or default) partition count if it does not exist. */
@@ -110,21 +114,22 @@ export class LogStore {
    */
   append(batches: readonly AppendBatch[]): void {
     const infos = batches.map((b) => this.topic(b.topic));
-    const now = Date.now();
-    this.db.transaction(() => {
-      const next = new Map<number, number>();
-      batches.forEach((batch, b) => {
-        const partitions = infos[b].partitions;
-        for (const record of batch.records) {
-          const ref = partitions[this.partitionOf(batch.topic, record.key, partitions.length)];
-          let offset = next.get(ref.id);
-          if (offset === undefined) offset = this.statements.nextOffset.get(ref.id)!.next_offset;
-          this.statements.insertRecord.run(ref.id, offset, record.key, record.value, record.timestamp ?? now);
-          next.set(ref.id, offset + 1);
-        }
-      });
-      for (const [pid, offset] of next) this.statements.setNextOffset.run(offset, pid);
-    }).immediate();
+    this.appendTransaction.immediate(batches, infos, Date.now());
+  }
+
+  private appendInTransaction(batches: readonly AppendBatch[], infos: readonly TopicInfo[], now: number): void {
+    const next = new Map<number, number>();
+    batches.forEach((batch, b) => {
+      const partitions = infos[b].partitions;
+      for (const record of batch.records) {
+        const ref = partitions[this.partitionOf(batch.topic, record.key, partitions.length)];
+        let offset = next.get(ref.id);
+        if (offset === undefined) offset = this.statements.nextOffset.get(ref.id)!.next_offset;
+        this.statements.insertRecord.run(ref.id, offset, record.key, record.value, record.timestamp ?? now);
+        next.set(ref.id, offset + 1);
+      }
+    });
+    for (const [pid, offset] of next) this.statements.setNextOffset.run(offset, pid);
   }
 
   // Keys repeat (a fleet is a few thousand devices), so their partitions are memoised; the map is
