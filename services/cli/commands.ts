@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as registerAis } from '../ais/decodeCommand.js';
 import { register as registerConfig } from '../config/configCommand.js';
 import { register as registerIngest } from '../ingest-mqtt/ingestCommand.js';
+import { register as registerRun } from '../pipeline/runCommand.js';
 import { register as registerPredict } from '../predict/predictCommand.js';
 
 /**
@@ -10,7 +11,7 @@ import { register as registerPredict } from '../predict/predictCommand.js';
  */
 type Registrar = (program: Command) => void;
 
-const registrars: Registrar[] = [registerConfig, registerPredict, registerAis, registerIngest];
+const registrars: Registrar[] = [registerRun, registerConfig, registerPredict, registerAis, registerIngest];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);

@@ -7,7 +7,7 @@ export const defaultStreams = {
     schema: 'vessel_position',
     topic: 'driftline/vessels/{key}/position',
     window: { kind: 'tumbling', size: '24h' },
-    watermark: { max_out_of_orderness: '10m', idle_timeout: '5m', advance_when_idle: true },
+    watermark: { max_out_of_orderness: '10m', idle_timeout: '10s', advance_when_idle: true },
     allowed_lateness: '1h',
     max_future_skew: '1h',
     // A 24 h window closes only after a simulated day; early panes show results within seconds.
@@ -20,7 +20,7 @@ export const defaultStreams = {
     schema: 'plant_telemetry',
     topic: 'driftline/plants/{key}/telemetry',
     window: { kind: 'tumbling', size: '5m' },
-    watermark: { max_out_of_orderness: '30s', idle_timeout: '1m', advance_when_idle: true },
+    watermark: { max_out_of_orderness: '30s', idle_timeout: '10s', advance_when_idle: true },
     allowed_lateness: '5m',
     max_future_skew: '10m',
     trigger: {},

@@ -1,0 +1,131 @@
+import { dirname, join } from 'node:path';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import type { Bus, BusProducer } from '../../shared/bus/bus.js';
+import type { DriftlineConfig } from '../../shared/config/configSchema.js';
+import type { SimulatorConfig } from '../../shared/config/simulatorSchema.js';
+import { DEFAULT_MODELS_DIR } from '../../shared/models/defaultModelsDir.js';
+import { openSink } from '../../shared/sinks/openSink.js';
+import type { Sink } from '../../shared/sinks/sink.js';
+import { brokerForConfig, type BrokerEndpoint } from '../broker/brokerForConfig.js';
+import { startWorker, type FeatureWorker } from '../feature-worker/featureWorker.js';
+import { startIngest, type IngestService } from '../ingest-mqtt/ingestService.js';
+import { openBus } from '../ingest-mqtt/openBus.js';
+import { startSimulator, type SimulatorRun } from '../simulator/simulatorRun.js';
+
+export interface PipelineOptions {
+  readonly config: DriftlineConfig;
+  readonly logger: Logger;
+  readonly registry?: Registry;
+  /** the simulator settings to run, or undefined for none */
+  readonly simulator?: SimulatorConfig;
+  readonly modelsDir?: string;
+}
+
+export interface PipelineSummary {
+  readonly published: number;
+  readonly ingested: number;
+  readonly dead_letters: number;
+  readonly late_events: number;
+  readonly panes: number;
+  readonly rows_landed: number;
+}
+
+export interface PipelineStatus extends PipelineSummary {
+  readonly received: number;
+  readonly open_windows: number;
+  /** smallest stream watermark, epoch ms, or null before any */
+  readonly watermark: number | null;
+  /** processing time the last record reached a worker, epoch ms (0 before any) */
+  readonly last_input_at: number;
+}
+
+export interface Pipeline {
+  readonly brokerUrl: string;
+  readonly simulator: SimulatorRun | undefined;
+  status(): PipelineStatus;
+  /** fires every open window and lands the rows (end of a finite run) */
+  drain(): Promise<void>;
+  /** stops taking input, lands what was taken, closes everything */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole pipeline in one process, the embedded default: broker (embedded aedes unless
+ * `sources.mqtt.url` is set), MQTT ingest, bus, feature workers, warehouse, and optionally the
+ * simulated fleet. Each part is also runnable alone (`driftline ingest|worker|simulate`).
+ */
+export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
+  const { config, logger } = o;
+  const registry = o.registry ?? new Registry();
+  const opened: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of opened.reverse()) await close().catch((err: Error) => logger.warn({ err: err.message }, 'error while closing'));
+  };
+  let broker: BrokerEndpoint;
+  let bus: Bus;
+  let producer: BusProducer;
+  let sink: Sink;
+  let ingest: IngestService;
+  let worker: FeatureWorker;
+  let simulator: SimulatorRun | undefined;
+  try {
+    broker = await brokerForConfig(config.sources.mqtt);
+    opened.push(() => broker.close());
+    if (broker.embedded) logger.info({ url: broker.url }, 'started the embedded MQTT broker');
+    bus = openBus(config.bus);
+    opened.push(() => bus.close());
+    sink = await openSink(config.sink);
+    opened.push(() => sink.close());
+    const checkpointPath = config.bus.kind === 'embedded' ? join(dirname(config.bus.path), 'checkpoints.sqlite') : './data/checkpoints.sqlite';
+    worker = await startWorker({ config, bus, sink, modelsDir: o.modelsDir ?? DEFAULT_MODELS_DIR, checkpointPath, logger });
+    opened.push(() => worker.stop());
+    producer = await bus.producer();
+    opened.push(() => producer.close());
+    ingest = await startIngest({
+      mqtt: config.sources.mqtt, streams: config.streams, producer,
+      brokerUrl: broker.url, protocolVersion: broker.protocolVersion, registry, logger,
+    });
+    opened.push(() => ingest.stop());
+    if (o.simulator) {
+      simulator = await startSimulator(config, o.simulator, broker.url, broker.protocolVersion);
+      opened.push(() => simulator!.stop());
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+
+  const status = (): PipelineStatus => {
+    const i = ingest.stats();
+    const w = worker.stats();
+    const streams = Object.values(w.streams);
+    const ingestDead = Object.values(i.deadLetters).reduce((a, b) => a + b, 0);
+    const watermarks = streams.map((s) => s.watermark).filter((t) => Number.isFinite(t));
+    return {
+      published: simulator?.published() ?? 0,
+      received: i.received,
+      ingested: i.valid,
+      dead_letters: ingestDead + streams.reduce((a, s) => a + s.deadLetters, 0),
+      late_events: streams.reduce((a, s) => a + s.lateEvents, 0),
+      panes: streams.reduce((a, s) => a + s.panes, 0),
+      rows_landed: streams.reduce((a, s) => a + s.rowsLanded, 0),
+      open_windows: streams.reduce((a, s) => a + s.openWindows, 0),
+      watermark: watermarks.length ? Math.min(...watermarks) : null,
+      last_input_at: Math.max(0, ...streams.map((s) => s.lastRecordAt)),
+    };
+  };
+
+  let stopping: Promise<void> | undefined;
+  return {
+    brokerUrl: broker.url,
+    simulator,
+    status,
+    drain: () => worker.drain(),
+    stop() {
+      // Reverse order of start: simulator, ingest (drains into the bus), producer, worker, sink, bus, broker.
+      stopping ??= closeAll();
+      return stopping;
+    },
+  };
+}

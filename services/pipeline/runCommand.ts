@@ -1,0 +1,149 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { pino } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { ConfigError } from '../../shared/config/configProblem.js';
+import { loadConfig, resolveConfigPath } from '../../shared/config/loadConfig.js';
+import type { SimulatorConfig } from '../../shared/config/simulatorSchema.js';
+import { startMetricsServer } from '../../shared/metrics/metricsServer.js';
+import { startPipeline, type PipelineSummary } from './pipeline.js';
+import { progressLine } from './progressLine.js';
+
+interface RunOptions {
+  config?: string;
+  for?: number;
+  drainWhenIdle?: number;
+  simulator: boolean;
+  seed?: number;
+  vessels?: number;
+  plants?: number;
+  hours?: number;
+  speed?: number;
+  progress: boolean;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+}
+
+/** CLI flags override the config file's `simulator:` section, key by key. */
+function simulatorSettings(base: SimulatorConfig, o: RunOptions): SimulatorConfig | undefined {
+  if (!o.simulator || !base.enabled) return undefined;
+  return {
+    ...base,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.vessels !== undefined ? { vessels: o.vessels } : {}),
+    ...(o.plants !== undefined ? { plants: o.plants } : {}),
+    ...(o.hours !== undefined ? { hours: o.hours } : {}),
+    ...(o.speed !== undefined ? { speed: o.speed } : {}),
+  };
+}
+
+/** `driftline run`: the whole pipeline in one process (what `npm start` calls). */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run the whole pipeline in one process: MQTT broker (embedded unless sources.mqtt.url is set), ingest, bus, feature workers, warehouse and the simulated fleet; Ctrl-C drains and exits')
+    .option('-c, --config <file>', 'config file (default: ./driftline.yaml if present, else the built-in defaults)')
+    .option('--for <seconds>', 'stop after this many seconds', positive)
+    .option('--drain-when-idle <seconds>', 'once no input has arrived for this long, fire every open window, land the rows and exit', positive)
+    .option('--no-simulator', 'do not start the simulated fleet (devices publish on their own)')
+    .option('--seed <n>', 'simulator seed (overrides simulator.seed)', count)
+    .option('--vessels <n>', 'simulated vessels (overrides simulator.vessels)', count)
+    .option('--plants <n>', 'simulated cooling plants (overrides simulator.plants)', count)
+    .option('--hours <h>', 'publish a finite dataset of this many simulated hours from 2024-01-01 (overrides simulator.hours)', positive)
+    .option('--speed <x>', 'simulated seconds per real second (overrides simulator.speed)', positive)
+    .option('--no-progress', 'no live progress line on stderr')
+    .addHelpText('after', '\nThe last line on stdout is a JSON summary: {"published","ingested","dead_letters","late_events","panes","rows_landed"}.\nQuery the results with DuckDB, e.g.: duckdb data/driftline.duckdb "select * from predictions limit 5"')
+    .action(async (opts: RunOptions) => {
+      let loaded;
+      try {
+        loaded = loadConfig(resolveConfigPath(opts.config));
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { config } = loaded;
+      const logger = pino({ level: config.log_level, base: { service: 'run' } }, pino.destination(2));
+      const registry = new Registry();
+      collectDefaultMetrics({ register: registry });
+      const simulator = simulatorSettings(config.simulator, opts);
+      let pipeline;
+      try {
+        pipeline = await startPipeline({ config, logger, registry, ...(simulator ? { simulator } : {}) });
+      } catch (err) {
+        process.stderr.write(`driftline run: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const metrics = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, registry, ready: () => true });
+      logger.info({ config: loaded.source, config_hash: loaded.hash, broker: pipeline.brokerUrl, metrics: `${metrics.url}/metrics`, simulator }, 'driftline running');
+
+      const tty = process.stderr.isTTY && opts.progress;
+      let prev = pipeline.status();
+      let prevAt = Date.now();
+      let lastReceived = prev.received;
+      let lastInputAt = Date.now();
+      const ticker = setInterval(() => {
+        const now = Date.now();
+        const cur = pipeline.status();
+        if (cur.received !== lastReceived || cur.last_input_at > lastInputAt) {
+          lastReceived = cur.received;
+          lastInputAt = Math.max(now, cur.last_input_at);
+        }
+        // On a terminal the line rewrites itself every second; in a log, one line every 10 s.
+        if (opts.progress && (tty || now - prevAt >= 10_000)) {
+          process.stderr.write(`${tty ? '\r\x1b[K' : ''}${progressLine(prev, cur, now - prevAt, now)}${tty ? '' : '\n'}`);
+          prev = cur;
+          prevAt = now;
+        }
+        if (opts.drainWhenIdle !== undefined && !finishing && now - lastInputAt >= opts.drainWhenIdle * 1000) {
+          void finish(`input idle for ${opts.drainWhenIdle}s`, true);
+        }
+      }, 1000);
+
+      let finishing: Promise<void> | undefined;
+      let finished!: () => void;
+      const done = new Promise<void>((resolve) => (finished = resolve));
+      const finish = (why: string, drain: boolean) => {
+        finishing ??= (async () => {
+          if (tty) process.stderr.write('\n');
+          logger.info({ why }, drain ? 'draining: firing every open window' : 'stopping');
+          if (drain) await pipeline.drain();
+          clearInterval(ticker);
+          await pipeline.stop();
+          await metrics.close();
+          const s = pipeline.status();
+          const summary: PipelineSummary = {
+            published: s.published, ingested: s.ingested, dead_letters: s.dead_letters,
+            late_events: s.late_events, panes: s.panes, rows_landed: s.rows_landed,
+          };
+          process.stdout.write(`${JSON.stringify(summary)}\n`);
+        })().finally(finished);
+        return finishing;
+      };
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (finishing) {
+          logger.warn('second signal: exiting now (unacknowledged MQTT messages will be redelivered)');
+          process.exit(130);
+        }
+        void finish(signal, false);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const forTimer = opts.for === undefined ? undefined : setTimeout(() => void finish(`--for ${opts.for}`, false), opts.for * 1000);
+      await done;
+      clearTimeout(forTimer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+}
