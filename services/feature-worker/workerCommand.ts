@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { dirname, join } from 'node:path';
+import { pino } from 'pino';
+import { ConfigError } from '../../shared/config/configProblem.js';
+import { loadConfig, resolveConfigPath } from '../../shared/config/loadConfig.js';
+import { DEFAULT_MODELS_DIR } from '../../shared/models/defaultModelsDir.js';
+import { openSink } from '../../shared/sinks/openSink.js';
+import { openBus } from '../ingest-mqtt/openBus.js';
+import { startWorker } from './featureWorker.js';
+
+interface WorkerCommandOptions {
+  config?: string;
+  stream?: string[];
+  modelsDir: string;
+  checkpoints?: string;
+  drainWhenIdle?: number;
+}
+
+/** `driftline worker`: the feature workers alone, reading the bus the ingest writes. */
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description('run only the feature workers: bus → event-time windows → features → models → warehouse; Ctrl-C checkpoints and exits')
+    .option('-c, --config <file>', 'config file (default: ./driftline.yaml if present, else the built-in defaults)')
+    .option('--stream <name...>', 'streams to run (default: all)')
+    .option('--models-dir <dir>', 'folder holding <model>/<version>/manifest.json', DEFAULT_MODELS_DIR)
+    .option('--checkpoints <file>', 'SQLite file for window checkpoints (default: checkpoints.sqlite beside the embedded bus)')
+    .option('--drain-when-idle <seconds>', 'once no record has arrived for this long, fire every open window, land the rows and exit', Number)
+    .action(async (opts: WorkerCommandOptions) => {
+      let loaded;
+      try {
+        loaded = loadConfig(resolveConfigPath(opts.config));
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { config } = loaded;
+      const logger = pino({ level: config.log_level, base: { service: 'worker' } }, pino.destination(2));
+      const bus = openBus(config.bus);
+      const sink = await openSink(config.sink);
+      const checkpointPath = opts.checkpoints ?? (config.bus.kind === 'embedded' ? join(dirname(config.bus.path), 'checkpoints.sqlite') : './data/checkpoints.sqlite');
+      let worker;
+      try {
+        worker = await startWorker({
+          config, bus, sink, modelsDir: opts.modelsDir, checkpointPath, logger,
+          ...(opts.stream ? { streams: opts.stream } : {}),
+        });
+      } catch (err) {
+        process.stderr.write(`driftline worker: ${(err as Error).message}\n`);
+        await sink.close();
+        await bus.close();
+        process.exitCode = 1;
+        return;
+      }
+      const w = worker;
+      let lastRecords = -1;
+      let lastChange = Date.now();
+      let stopping: Promise<void> | undefined;
+      const stop = (why: string, drain: boolean) => {
+        stopping ??= (async () => {
+          clearInterval(timer);
+          logger.info({ why }, drain ? 'draining' : 'stopping');
+          if (drain) await w.drain();
+          await w.stop();
+          await sink.close();
+          await bus.close();
+          process.stdout.write(`${JSON.stringify(w.stats())}\n`);
+        })();
+        return stopping;
+      };
+      const timer = setInterval(() => {
+        const s = w.stats();
+        const records = Object.values(s.streams).reduce((a, x) => a + x.records, 0);
+        if (records !== lastRecords) {
+          lastRecords = records;
+          lastChange = Date.now();
+        }
+        logger.info(s, 'worker stats');
+        if (opts.drainWhenIdle !== undefined && Date.now() - lastChange >= opts.drainWhenIdle * 1000) void stop('idle', true);
+      }, 1000);
+      process.on('SIGINT', () => void stop('SIGINT', false));
+      process.on('SIGTERM', () => void stop('SIGTERM', false));
+    });
+}

@@ -1,0 +1,51 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { ConfigError } from '../../shared/config/configProblem.js';
+import { loadConfig, resolveConfigPath } from '../../shared/config/loadConfig.js';
+import { startSimulator } from './simulatorRun.js';
+
+function num(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
+  return n;
+}
+
+/** `driftline simulate`: the simulated fleet alone, publishing to a broker over MQTT. */
+export function register(program: Command): void {
+  program
+    .command('simulate')
+    .description('publish the simulated fleet (AIS vessel positions, cooling-plant telemetry) over MQTT, as real devices would')
+    .option('-c, --config <file>', 'config file (default: ./driftline.yaml if present, else the built-in defaults)')
+    .option('--url <url>', 'broker to publish to (default: sources.mqtt.url, else mqtt://127.0.0.1:1883)')
+    .option('--seed <n>', 'random seed: same seed, same fleet and messages', num)
+    .option('--vessels <n>', 'simulated vessels', num)
+    .option('--plants <n>', 'simulated cooling plants', num)
+    .option('--hours <h>', 'publish a finite dataset of this many simulated hours from 2024-01-01, then exit', num)
+    .option('--speed <x>', 'simulated seconds per real second (60 = a simulated minute per second)', num)
+    .action(async (opts: { config?: string; url?: string; seed?: number; vessels?: number; plants?: number; hours?: number; speed?: number }) => {
+      let loaded;
+      try {
+        loaded = loadConfig(resolveConfigPath(opts.config));
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { config } = loaded;
+      const s = config.simulator;
+      const sim = {
+        ...s,
+        seed: opts.seed ?? s.seed, vessels: opts.vessels ?? s.vessels, plants: opts.plants ?? s.plants,
+        speed: opts.speed ?? s.speed, ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
+      };
+      const url = opts.url ?? config.sources.mqtt.url ?? 'mqtt://127.0.0.1:1883';
+      const run = await startSimulator(config, sim, url, config.sources.mqtt.protocol_version);
+      const progress = setInterval(() => process.stderr.write(`published ${run.published()}\n`), 5000);
+      const stop = () => void run.stop();
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      const published = await run.done.finally(() => clearInterval(progress));
+      await run.stop();
+      process.stdout.write(`${JSON.stringify({ published })}\n`);
+    });
+}
