@@ -96,6 +96,20 @@ describe('DuckDbSink', () => {
     expect(JSON.parse(dead[0].payload).key).toBe('bad');
   });
 
+  it('two sinks on one file in one process share the database instead of corrupting it', async () => {
+    const file = join(dir, 'shared.duckdb');
+    const a = await open(file);
+    const b = await open(file);
+    await a.write('predictions', [classifierPrediction({ key: 'a' })]);
+    await b.write('predictions', [classifierPrediction({ key: 'b' })]);
+    expect(await count(a, 'predictions')).toBe(2);
+    await a.close();
+    expect(await count(b, 'predictions')).toBe(2);
+    await b.close();
+    sinks.splice(0);
+    expect(await count(await open(file), 'predictions')).toBe(2);
+  });
+
   it('refuses a table it does not hold, naming the ones it does', async () => {
     const sink = await open();
     await expect(sink.write('prediction' as TableName, [])).rejects.toThrow(/no table 'prediction'.*predictions, dead_letters/);

@@ -65,7 +65,10 @@ export class DuckDbSink implements Sink {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(file);
+      // From the process-wide cache: two independent instances on one file in one process would
+      // each believe they own it (DuckDB does not stop that) and corrupt it. Shared, the database
+      // closes when its last user closes it.
+      instance = file === ':memory:' ? await DuckDBInstance.create(file) : await DuckDBInstance.fromCache(file);
     } catch (err) {
       const e = err as Error;
       if (/lock/i.test(e.message)) throw new Error(lockMessage(file, e));
@@ -153,7 +156,9 @@ export class DuckDbSink implements Sink {
     this.closed = true;
     await this.tail.catch(() => undefined);
     try {
-      if (this.file !== ':memory:') await this.writer.run('CHECKPOINT');
+      // best effort: it fails while another user of the shared instance is mid-transaction, and
+      // DuckDB checkpoints when the last user closes anyway
+      if (this.file !== ':memory:') await this.writer.run('CHECKPOINT').catch(() => undefined);
     } finally {
       this.reader.closeSync();
       this.writer.closeSync();
