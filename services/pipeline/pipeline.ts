@@ -33,6 +33,8 @@ export interface PipelineSummary {
 
 export interface PipelineStatus extends PipelineSummary {
   readonly received: number;
+  /** bus records the workers have taken in (valid events, duplicates included) */
+  readonly worker_records: number;
   readonly open_windows: number;
   /** smallest stream watermark, epoch ms, or null before any */
   readonly watermark: number | null;
@@ -105,6 +107,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     return {
       published: simulator?.published() ?? 0,
       received: i.received,
+      worker_records: streams.reduce((a, s) => a + s.records, 0),
       ingested: i.valid,
       dead_letters: ingestDead + streams.reduce((a, s) => a + s.deadLetters, 0),
       late_events: streams.reduce((a, s) => a + s.lateEvents, 0),

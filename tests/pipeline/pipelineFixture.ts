@@ -1,0 +1,79 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { plantTelemetrySchema } from '../../schemas/messages/plantTelemetry.js';
+import { vesselPositionSchema } from '../../schemas/messages/vesselPosition.js';
+import { driftlineConfigSchema, type DriftlineConfig } from '../../shared/config/configSchema.js';
+import { DuplicateFilter } from '../../services/feature-worker/duplicateFilter.js';
+import { deviceMessages } from '../../services/simulator/deviceMessages.js';
+import { FINITE_START } from '../../services/simulator/simulatorRun.js';
+
+export const DATASET = { seed: 7, vessels: 4, plants: 2, hours: 26 } as const;
+const DAY = 86_400_000;
+const FIVE_MIN = 300_000;
+
+/**
+ * A config for pipeline tests: a real broker, files in a fresh folder, and windowing settings
+ * under which no simulated event is late (AIS deliveries trail their fix by at most ~4 h, less
+ * than max_out_of_orderness), so the expected windows follow from the dataset alone. A short
+ * idle_timeout lets partitions that hold no key stop holding the watermark back.
+ */
+export function testConfig(mqttUrl: string, clientId: string, dir = mkdtempSync(join(tmpdir(), 'driftline-e2e-'))): { config: DriftlineConfig; input: unknown; dir: string } {
+  const input = {
+    sources: { mqtt: { url: mqttUrl, client_id: clientId, topics: ['driftline/#'] } },
+    streams: {
+      vessels: {
+        schema: 'vessel_position', topic: 'driftline/vessels/{key}/position',
+        window: { kind: 'tumbling', size: '24h' },
+        watermark: { max_out_of_orderness: '6h', idle_timeout: '2s', advance_when_idle: false },
+        allowed_lateness: '1d', max_future_skew: '1h',
+        features: 'fishing-track', model: { name: 'fishing-gear', version: 'v1' },
+      },
+      plants: {
+        schema: 'plant_telemetry', topic: 'driftline/plants/{key}/telemetry',
+        window: { kind: 'tumbling', size: '5m' },
+        watermark: { max_out_of_orderness: '1h', idle_timeout: '2s', advance_when_idle: false },
+        allowed_lateness: '1h', max_future_skew: '1h',
+        features: 'cooling-plant', model: { name: 'cooling-pue', version: '1.0.0' },
+      },
+    },
+    bus: { kind: 'embedded', path: join(dir, 'bus.sqlite') },
+    sink: { kind: 'duckdb', path: join(dir, 'driftline.duckdb') },
+    simulator: { enabled: true, ...DATASET, speed: 1_000_000 },
+    metrics: { port: 0 },
+    log_level: 'warn',
+  };
+  return { config: driftlineConfigSchema.parse(input), input, dir };
+}
+
+export interface ExpectedWindows {
+  /** `stream|key|window_start` → events the window should count (duplicates excluded) */
+  readonly windows: Map<string, number>;
+  readonly duplicates: number;
+  readonly messages: number;
+}
+
+/** What the pipeline must produce for DATASET, computed from the simulator's messages directly. */
+export function expectedWindows(): ExpectedWindows {
+  const windows = new Map<string, number>();
+  const filter = new DuplicateFilter();
+  let duplicates = 0;
+  let messages = 0;
+  for (const m of deviceMessages({
+    ...DATASET, start: FINITE_START,
+    vesselTopic: (k) => `driftline/vessels/${k}/position`, plantTopic: (k) => `driftline/plants/${k}/telemetry`,
+  })) {
+    messages++;
+    const vessel = m.topic.includes('/vessels/');
+    const e = (vessel ? vesselPositionSchema : plantTelemetrySchema).parse(JSON.parse(m.payload)) as { timestamp: number; mmsi?: string; plant_id?: string };
+    const key = (vessel ? e.mmsi : e.plant_id)!;
+    if (filter.isDuplicate(key, e.timestamp)) {
+      duplicates++;
+      continue;
+    }
+    const size = vessel ? DAY : FIVE_MIN;
+    const id = `${vessel ? 'vessels' : 'plants'}|${key}|${Math.floor(e.timestamp / size) * size}`;
+    windows.set(id, (windows.get(id) ?? 0) + 1);
+  }
+  return { windows, duplicates, messages };
+}
