@@ -36,7 +36,7 @@ install() {
   local buildlog="$CACHE_ROOT/bigquery-emulator-build.log"
   # A wrapper module with a `tool` directive rather than `go install pkg@version`: the latter asks the proxy for
   # the module's version list (deprecation check), which some registry mirrors refuse (403).
-  (cd "$SRC" && go build -p "$BUILD_JOBS" -buildvcs=false -trimpath -o "$BIN.tmp" "$PKG") >"$buildlog" 2>&1 \
+  (cd "$SRC" && go build -p "$BUILD_JOBS" -buildvcs=false -o "$BIN.tmp" "$PKG") >"$buildlog" 2>&1 \
     || { tail -n 40 "$buildlog" >&2; die "go build of $PKG failed; see $buildlog"; }
   mv "$BIN.tmp" "$BIN"
   write_stamp "$STAMP" "$want"

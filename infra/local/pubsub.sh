@@ -27,7 +27,7 @@ install() {
   log "go build pstest-server (cloud.google.com/go/pubsub/v2/pstest)"
   mkdir -p "$BIN_DIR"
   local buildlog="$CACHE_ROOT/pstest-build.log"
-  (cd "$SRC" && go build -buildvcs=false -trimpath -o "$BIN.tmp" .) >"$buildlog" 2>&1 \
+  (cd "$SRC" && go build -buildvcs=false -o "$BIN.tmp" .) >"$buildlog" 2>&1 \
     || { tail -n 40 "$buildlog" >&2; die "go build of $SRC failed; see $buildlog"; }
   mv "$BIN.tmp" "$BIN"
   write_stamp "$STAMP" "$want"

@@ -56,3 +56,26 @@ describe('serviceEnv', () => {
     expect(suiteMode('mqtt', { MQTT_URL: 'mqtt://127.0.0.1:1883' })).toEqual({ run: true });
   });
 });
+
+describe('assertReachable', () => {
+  it('lists the endpoints each client dials', async () => {
+    const { serviceEndpoints } = await import('./serviceEnv.js');
+    expect(serviceEndpoints('mqtt', { url: 'mqtt://127.0.0.1:1883', ctl: undefined })).toEqual(['127.0.0.1:1883']);
+    expect(serviceEndpoints('bigquery', { apiEndpoint: 'http://127.0.0.1:9050', projectId: 'test' })).toEqual(['127.0.0.1:9050']);
+    expect(serviceEndpoints('kafka', { brokers: ['127.0.0.1:9092', '127.0.0.1:9094'] })).toEqual(['127.0.0.1:9092', '127.0.0.1:9094']);
+  });
+
+  it('fails with the endpoint and the status command when nothing listens', async () => {
+    const { createServer } = await import('node:net');
+    const { assertReachable } = await import('./serviceEnv.js');
+    // A port that was just free: listen on an ephemeral port, note it, close it.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    await assertReachable('kafka', { brokers: [`127.0.0.1:${port}`] });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await expect(assertReachable('kafka', { brokers: [`127.0.0.1:${port}`] })).rejects.toThrow(
+      new RegExp(`kafka: 127\\.0\\.0\\.1:${port} does not answer .*infra/local/kafka\\.sh status`),
+    );
+  });
+});

@@ -1,4 +1,5 @@
-import { beforeAll, describe } from 'vitest';
+import { connect } from 'node:net';
+import { beforeEach, describe, it } from 'vitest';
 
 /**
  * How tests find the real services (mosquitto, Kafka, the Pub/Sub fake, the BigQuery emulator) that
@@ -134,10 +135,57 @@ export function suiteMode(name: ServiceName, env: Env = process.env): { run: tru
   return { run: false, reason: found.reason };
 }
 
+/** The `host:port` endpoints a service's clients will dial. */
+export function serviceEndpoints<K extends ServiceName>(name: K, info: ServiceInfo[K]): string[] {
+  const fromUrl = (url: string, defaultPort: number) => {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || defaultPort}`;
+  };
+  switch (name) {
+    case 'mqtt':
+      return [fromUrl((info as MqttService).url, 1883)];
+    case 'kafka':
+      return (info as KafkaService).brokers;
+    case 'pubsub':
+      return [(info as PubSubService).emulatorHost];
+    case 'bigquery':
+      return [fromUrl((info as BigQueryService).apiEndpoint, 80)];
+    default:
+      return [];
+  }
+}
+
+function tcpProbe(endpoint: string, timeoutMs: number): Promise<string | null> {
+  const i = endpoint.lastIndexOf(':');
+  const host = endpoint.slice(0, i).replace(/^\[|\]$/g, '');
+  const port = Number(endpoint.slice(i + 1));
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (err: string | null) => {
+      socket.destroy();
+      resolve(err);
+    };
+    socket.setTimeout(timeoutMs, () => done(`no answer within ${timeoutMs} ms`));
+    socket.once('connect', () => done(null));
+    socket.once('error', (e) => done(e.message));
+  });
+}
+
+/** Throws a MissingServiceError naming the endpoint and the status command when a service does not answer. */
+export async function assertReachable<K extends ServiceName>(name: K, info: ServiceInfo[K], timeoutMs = 3000): Promise<void> {
+  for (const endpoint of serviceEndpoints(name, info)) {
+    const err = await tcpProbe(endpoint, timeoutMs);
+    if (err !== null) {
+      const script = name === 'mqtt' ? 'mosquitto' : name;
+      throw new MissingServiceError(`${name}: ${endpoint} does not answer (${err}); check infra/local/${script}.sh status`);
+    }
+  }
+}
+
 /**
  * `describe` for tests that need a real service. `body` gets a getter for the connection info.
  * - service present: a normal suite;
- * - service missing under CI: a normal suite whose beforeAll throws, so every test in it FAILS;
+ * - service missing under CI: a suite with one test that FAILS with the reason (nothing is reported as skipped);
  * - service missing elsewhere: `describe.skip`, with the reason in the suite name and a console warning.
  */
 export function describeWithService<K extends ServiceName>(
@@ -145,17 +193,26 @@ export function describeWithService<K extends ServiceName>(
   title: string,
   body: (service: () => ServiceInfo[K]) => void,
 ): void {
-  const mode = suiteMode(name);
+  const found = lookupService(name);
   const get = (): ServiceInfo[K] => requireService(name);
-  if (!mode.run) {
-    console.warn(`\n*** SKIPPING "${title}": ${mode.reason} ***\n`);
-    describe.skip(`${title} [skipped: ${mode.reason}]`, () => body(get));
+  if (found.ok) {
+    describe(title, () => {
+      // Fail fast and clearly when the variables are set but nothing listens (clients would retry for a minute).
+      // Probed once; beforeEach (not beforeAll) so each test is reported FAILED rather than skipped.
+      let reachable: Promise<void> | undefined;
+      beforeEach(() => (reachable ??= assertReachable(name, found.service)));
+      body(get);
+    });
     return;
   }
-  describe(title, () => {
-    beforeAll(() => {
-      get();
+  if (isCi()) {
+    describe(title, () => {
+      it(`needs ${name}`, () => {
+        throw new MissingServiceError(`${found.reason} (CI=true: a missing service fails the run)`);
+      });
     });
-    body(get);
-  });
+    return;
+  }
+  console.warn(`\n*** SKIPPING "${title}": ${found.reason} ***\n`);
+  describe.skip(`${title} [skipped: ${found.reason}]`, () => body(get));
 }
