@@ -54,6 +54,8 @@ export class ReferenceEngine<T, A extends AggregationSpecs<T>> implements Window
   private readonly c: WindowCounters = zeroCounters();
   /** per emitted pane, whether its window came from a merge */
   readonly paneMerged: boolean[] = [];
+  /** how many times an event bridged two or more sessions (lets tests check they exercised merging) */
+  sessionMerges = 0;
 
   constructor(
     private readonly options: {
@@ -217,6 +219,7 @@ export class ReferenceEngine<T, A extends AggregationSpecs<T>> implements Window
       this.addTo(this.newWindow(key, ev.t, protoEnd, W), ev);
       return true;
     }
+    if (overlapping.length > 1) this.sessionMerges++;
     const survivor = overlapping.reduce((a, b) => (b.seq < a.seq ? b : a));
     const pendingEarly = overlapping.map((x) => x.earlyAt).filter((x): x is number => x !== null);
     const merged: RefWindow<T> = {

@@ -9,7 +9,7 @@ export interface CompiledAggregations<T> {
   readonly names: readonly string[];
   /** per name: true = slab, false = object */
   readonly isSlab: readonly boolean[];
-  /** per name: slab offset (relative to the window's first aggregation slot) or object index */
+  /** per name: index into `slab` or into `objects` */
   readonly position: readonly number[];
   readonly slab: readonly SlabAggregator<T, unknown>[];
   readonly slabOffsets: readonly number[];
@@ -32,7 +32,7 @@ export function compileAggregations<T>(specs: AggregationSpecs<T>): CompiledAggr
     if (agg.kind === 'slab') {
       if (!Number.isInteger(agg.slots) || agg.slots < 0) throw new RangeError(`aggregation ${name}: slots must be a non-negative integer`);
       isSlab.push(true);
-      position.push(slots);
+      position.push(slab.length);
       slab.push(agg);
       slabOffsets.push(slots);
       slots += agg.slots;
