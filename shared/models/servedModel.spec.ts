@@ -142,6 +142,10 @@ describe('ServedModel', () => {
     expect(batch.values[0]).toBeCloseTo(alone.values[0], 5);
     expect(regressor.predictBatch(Float32Array.from([Number.NaN, 1, 2, 3])).value(0)).toBeNaN();
     expect(unfoldable.predictBatch(Float32Array.from([1, 2, Number.NEGATIVE_INFINITY, 3])).label(0)).toBeNull();
+    // huge but finite features overflow the batch sum; the row check then voids no other row
+    const huge = classifier.predictBatch(Float32Array.from([3e38, 3e38, 0, 0, ...good]));
+    expect(huge.label(1)).toBe(alone.label(0));
+    expect(huge.values[3]).toBeCloseTo(alone.values[0], 5);
   });
 
   it('leaks no tensors over 10,000 batches', () => {

@@ -98,22 +98,23 @@ export class ServedModel {
       values = new Float32Array(0);
     } else {
       const input = n * this.width === features.length ? features : features.subarray(0, n * this.width);
+      let nonFinite = false;
       const output = tf.tidy(() => {
         let x: tf.Tensor = tf.tensor2d(input, [n, this.width], 'float32');
-        // A NaN or infinite feature makes its row's sum non-finite, and non-finite x 0 is NaN: adding this
-        // column to the output voids exactly those rows (a relu alone would turn NaN into a confident 0).
-        // Finite rows add exactly 0. A row whose finite features sum past float32 range (~3e38) is voided too.
-        const rowGuard = tf.mul(tf.sum(x, 1, true), 0);
+        // One reduction (SIMD in wasm) tells whether any feature is NaN or infinite; only then are rows
+        // checked one by one in JS. The network itself would hide it: a relu turns NaN into a confident 0.
+        const total = tf.sum(x).dataSync()[0];
+        nonFinite = !(total - total === 0);
         if (this.shift !== undefined && this.scale !== undefined) x = tf.mul(tf.sub(x, this.shift), this.scale);
-        let y = this.model.predictOnBatch(x) as tf.Tensor;
-        if (this.addSoftmax) y = tf.softmax(y);
-        return tf.add(y, rowGuard);
+        const y = this.model.predictOnBatch(x) as tf.Tensor;
+        return this.addSoftmax ? tf.softmax(y) : y;
       });
       try {
         values = output.dataSync() as Float32Array;
       } finally {
         output.dispose();
       }
+      if (nonFinite) this.voidNonFiniteRows(input, n, values);
     }
     return new BatchPrediction({
       model: this.name,
@@ -126,6 +127,19 @@ export class ServedModel {
       outputs: this.outputs,
       values,
     });
+  }
+
+  /** Rows with a NaN or infinite feature get NaN outputs: label null, JSON null, never a made-up class. */
+  private voidNonFiniteRows(features: Float32Array, rows: number, values: Float32Array): void {
+    const { width, outputs } = this;
+    for (let r = 0; r < rows; r++) {
+      for (let j = r * width, end = j + width; j < end; j++) {
+        if (!Number.isFinite(features[j])) {
+          values.fill(Number.NaN, r * outputs, (r + 1) * outputs);
+          break;
+        }
+      }
+    }
   }
 
   /** Free the weights. */
