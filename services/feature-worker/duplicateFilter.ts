@@ -7,7 +7,7 @@
 export class DuplicateFilter {
   private readonly recent = new Map<string, number[]>();
 
-  constructor(private readonly depth = 32) {}
+  constructor(private readonly depth = 64) {}
 
   /** true if (key, eventTime) was seen among the key's recent events; otherwise remembers it */
   isDuplicate(key: string, eventTime: number): boolean {

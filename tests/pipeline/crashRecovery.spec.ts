@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { expect, it } from 'vitest';
+import { startPipeline } from '../../services/pipeline/pipeline.js';
+import { startSimulator } from '../../services/simulator/simulatorRun.js';
+import { driftlineConfigSchema } from '../../shared/config/configSchema.js';
+import { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
+import { describeWithService } from '../services/serviceEnv.js';
+import { testConfig } from './pipelineFixture.js';
+
+const bin = fileURLToPath(new URL('../../bin/driftline.js', import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Everything but processed_at, the one column a replay may change. */
+const TABLE = `select row_id, stream, key, epoch_ms(window_start), epoch_ms(window_end), pane_timing, pane_index, is_final,
+  event_count, model, model_version, model_role, label, value, probabilities::varchar, config_hash from predictions order by row_id`;
+
+async function predictions(path: string): Promise<unknown[][]> {
+  const sink = await DuckDbSink.open({ path });
+  try {
+    return (await sink.query(TABLE)).rows;
+  } finally {
+    await sink.close();
+  }
+}
+
+interface Service {
+  readonly child: ChildProcess;
+  /** everything the process wrote, stdout and stderr */
+  output: string;
+}
+
+function start(args: string[], log: string[]): Service {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const service: Service = { child, output: '' };
+  const take = (d: Buffer) => {
+    service.output += d.toString();
+    log.push(d.toString());
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  return service;
+}
+
+/** Waits (under load, tsx and model loading take seconds) until the process has said `pattern`. */
+async function said(service: Service, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!pattern.test(service.output)) {
+    if (service.child.exitCode !== null) throw new Error(`process exited early:\n${service.output}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}:\n${service.output}`);
+    await sleep(100);
+  }
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+}
+
+describeWithService('mqtt', 'crash recovery: SIGKILL of the worker and of the ingest mid-run', (mqttService) => {
+  it('lands the same predictions, row for row, as an uninterrupted run', async () => {
+    const { url } = mqttService();
+    const tag = `${process.pid}-${Date.now()}`;
+
+    // Reference: one uninterrupted in-process run.
+    const ref = testConfig(url, `driftline-ref-${tag}`);
+    const pipeline = await startPipeline({ config: ref.config, logger: pino({ level: 'warn' }), simulator: ref.config.simulator });
+    const published = await pipeline.simulator!.done;
+    for (let i = 0; i < 600; i++) {
+      const s = pipeline.status();
+      if (s.received === published && s.worker_records === s.ingested) break;
+      await sleep(100);
+    }
+    await pipeline.drain();
+    await pipeline.stop();
+    const want = await predictions(join(ref.dir, 'driftline.duckdb'));
+    expect(want.length).toBeGreaterThan(100);
+
+    // Crash run: ingest and worker as separate processes sharing the bus file, killed and restarted.
+    const crash = testConfig(url, `driftline-crash-${tag}`);
+    const input = crash.input as { sources: { mqtt: Record<string, unknown> } };
+    input.sources.mqtt.batch = { max_messages: 100 };
+    (crash.input as { log_level: string }).log_level = 'info';
+    const file = join(crash.dir, 'driftline.json');
+    writeFileSync(file, JSON.stringify(input));
+    const config = driftlineConfigSchema.parse(input);
+    const log: string[] = [];
+    const workerArgs = ['worker', '-c', file, '--drain-when-idle', '15'];
+    let ingest = start(['ingest', '-c', file], log);
+    let worker = start(workerArgs, log);
+    await said(ingest, /ingest subscribed/);
+    await said(worker, /worker stats/);
+    // ~30 s of publishing: long enough to kill each process mid-stream.
+    const sim = await startSimulator(config, { ...config.simulator, speed: (26 * 3600) / 30 }, url, 5);
+    try {
+      await said(worker, /"records":[1-9]/);
+      await sleep(1000);
+      worker.child.kill('SIGKILL');
+      await exited(worker.child);
+      worker = start(workerArgs, log);
+      await said(worker, /restored worker checkpoint/);
+      await sleep(2000);
+      ingest.child.kill('SIGKILL');
+      await exited(ingest.child);
+      ingest = start(['ingest', '-c', file], log);
+      await said(ingest, /ingest subscribed/);
+      expect(await sim.done).toBe(published);
+    } finally {
+      await sim.stop();
+    }
+    // The worker drains and exits once the bus has been quiet for 15 s.
+    const code = await Promise.race([exited(worker.child), sleep(240_000).then(() => 'timeout')]);
+    ingest.child.kill('SIGTERM');
+    await exited(ingest.child);
+    expect(code, log.join('')).toBe(0);
+    const got = await predictions(join(crash.dir, 'driftline.duckdb'));
+    writeFileSync(join(crash.dir, 'processes.log'), log.join(''));
+    expect(got.length, `see ${join(crash.dir, 'processes.log')}`).toBe(want.length);
+    expect(got).toEqual(want);
+  }, 400_000);
+});
