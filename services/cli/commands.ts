@@ -3,6 +3,7 @@ import { register as registerAis } from '../ais/decodeCommand.js';
 import { register as registerConfig } from '../config/configCommand.js';
 import { register as registerIngest } from '../ingest-mqtt/ingestCommand.js';
 import { register as registerRun } from '../pipeline/runCommand.js';
+import { register as registerQuery } from '../warehouse/queryCommand.js';
 import { register as registerSimulate } from '../simulator/simulateCommand.js';
 import { register as registerWorker } from '../feature-worker/workerCommand.js';
 import { register as registerPredict } from '../predict/predictCommand.js';
@@ -13,7 +14,7 @@ import { register as registerPredict } from '../predict/predictCommand.js';
  */
 type Registrar = (program: Command) => void;
 
-const registrars: Registrar[] = [registerRun, registerIngest, registerWorker, registerSimulate, registerConfig, registerPredict, registerAis];
+const registrars: Registrar[] = [registerRun, registerIngest, registerWorker, registerSimulate, registerQuery, registerConfig, registerPredict, registerAis];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);
