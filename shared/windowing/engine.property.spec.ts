@@ -36,6 +36,8 @@ const aggregationsFor = (capacity: number, policy: 'downsample' | 'keep_first' |
   track: points<V, number | null>((v) => v.x, { capacity, policy }),
 });
 
+type Aggs = ReturnType<typeof aggregationsFor>;
+
 const windowArb = (kind: 'tumbling' | 'sliding' | 'session') =>
   kind === 'tumbling'
     ? fc.integer({ min: 4, max: 40 }).chain((size) => fc.record({ kind: fc.constant('tumbling' as const), sizeMs: fc.constant(size), offsetMs: fc.integer({ min: 0, max: size - 1 }) }))
@@ -98,7 +100,7 @@ const scenarioArb = (kind: 'tumbling' | 'sliding' | 'session', keys: readonly st
     policy: fc.constantFrom('downsample' as const, 'keep_first' as const, 'keep_last' as const),
     steps: fc.array(stepArb(keys), { minLength: 1, maxLength: 80, size: 'max' }),
     flush: fc.boolean(),
-    grid: fc.constant(false),
+    grid: fc.constant<boolean>(false),
   });
 
 type Scenario = ReturnType<typeof scenarioArb> extends fc.Arbitrary<infer S> ? S : never;
@@ -134,7 +136,7 @@ function buildStream(s: Scenario): TestStream<V> {
 function runEngine(s: Scenario, steps?: readonly TestStep<V>[]) {
   const stream = buildStream(s);
   const sink = new CollectingSink<V, unknown>();
-  const engine = new WindowEngine({ config: s.config, aggregations: aggregationsFor(s.capacity, s.policy), sink: sink as never, processingTime: START });
+  const engine = new WindowEngine<V, Aggs>({ config: s.config, aggregations: aggregationsFor(s.capacity, s.policy), sink: sink as never, processingTime: START });
   stream.applyTo(engine, steps ?? stream.steps);
   return { engine, output: sink.take(), stream };
 }
@@ -142,7 +144,7 @@ function runEngine(s: Scenario, steps?: readonly TestStep<V>[]) {
 function runReference(s: Scenario) {
   const stream = buildStream(s);
   const sink = new CollectingSink<V, unknown>();
-  const ref = new ReferenceEngine({ config: s.config, aggregations: aggregationsFor(s.capacity, s.policy), sink: sink as never, processingTime: START });
+  const ref = new ReferenceEngine<V, Aggs>({ config: s.config, aggregations: aggregationsFor(s.capacity, s.policy), sink: sink as never, processingTime: START });
   stream.applyTo(ref);
   return { ref, output: sink.take() };
 }
@@ -201,7 +203,7 @@ describe.each(['tumbling', 'sliding', 'session'] as const)('%s windows: engine =
         const before = runEngine(s, steps.slice(0, cut));
         const snap = JSON.parse(JSON.stringify(before.engine.snapshot()));
         const sink = new CollectingSink<V, unknown>();
-        const restored = new WindowEngine({ config: s.config, aggregations: aggregationsFor(s.capacity, s.policy), sink: sink as never, processingTime: 0 });
+        const restored = new WindowEngine<V, Aggs>({ config: s.config, aggregations: aggregationsFor(s.capacity, s.policy), sink: sink as never, processingTime: 0 });
         restored.restore(snap);
         // A consumer restarting from an older commit re-reads records the snapshot already covers.
         const replay = steps.slice(0, cut).filter((st) => st.kind === 'event');

@@ -249,7 +249,8 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     const size = this.sizeMs;
     let accepted = false;
     let prev = -1;
-    let cur = store.head(key);
+    let head = store.head(key);
+    let cur = head;
     for (let s = firstStart; s <= lastStart; s += this.periodMs) {
       const end = s + size;
       if (end + L <= W) continue; // this window has expired
@@ -262,7 +263,8 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
       if (cur !== -1 && f[cur * stride + START] === s) {
         slot = cur;
       } else {
-        slot = this.openWindow(key, s, end, prev, W, p, offset);
+        slot = this.openWindow(key, s, end, prev, head, W, p, offset);
+        if (prev === -1) head = slot;
         prev = slot;
         f = store.f;
       }
@@ -285,14 +287,15 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     const protoEnd = t + this.gapMs;
     let f = store.f;
     let prev = -1;
-    let cur = store.head(key);
+    const head = store.head(key);
+    let cur = head;
     while (cur !== -1 && f[cur * stride + END]! <= t) {
       prev = cur;
       cur = f[cur * stride + NEXT]!;
     }
     if (cur === -1 || f[cur * stride + START]! >= protoEnd) {
       if (protoEnd + L <= W) return false;
-      const slot = this.openWindow(key, t, protoEnd, prev, W, p, offset);
+      const slot = this.openWindow(key, t, protoEnd, prev, head, W, p, offset);
       this.addEvent(slot, t, seq, p, offset);
       this.afterAdd(slot);
       return true;
@@ -347,7 +350,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     return (f[base + FLAGS]! & FIRED) !== 0 ? f[base + END]! + this.latenessMs : f[base + END]!;
   }
 
-  private openWindow(key: string, start: number, end: number, prev: number, W: number, p: number, offset: number): number {
+  private openWindow(key: string, start: number, end: number, prev: number, head: number, W: number, p: number, offset: number): number {
     const store = this.store;
     const slot = store.alloc(key);
     const f = store.f;
@@ -360,7 +363,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     f[base + PART] = p;
     f[base + MINOFF] = offset;
     f[base + EARLY] = Number.NaN;
-    store.linkAfter(key, prev, slot);
+    store.linkAfter(key, prev, slot, head);
     this.c.windowsOpened++;
     if (end <= W) {
       // Born behind the watermark (but within lateness): its first pane is LATE.
@@ -595,7 +598,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
         prev = cur;
         cur = f[cur * stride + NEXT]!;
       }
-      store.linkAfter(w.key, prev, slot);
+      store.linkAfter(w.key, prev, slot, store.head(w.key));
       this.eventTimers.add(this.eventTimerOf(slot), slot, f[base + SEQ]!);
       if (!Number.isNaN(f[base + EARLY]!)) this.earlyTimers.add(f[base + EARLY]!, slot, f[base + SEQ]!);
     }

@@ -8,6 +8,10 @@
 export class TimerQueue {
   private readonly heap: number[] = [];
   private readonly buckets = new Map<number, number[]>();
+  // Most adds go to the same time as the previous one (windows of one size share an end), and a
+  // Map lookup with a double key costs a boxed number: remember the last bucket.
+  private lastTime = Number.NaN;
+  private lastBucket: number[] | undefined;
 
   get isEmpty(): boolean {
     return this.heap.length === 0;
@@ -19,12 +23,14 @@ export class TimerQueue {
   }
 
   add(time: number, slot: number, seq: number): void {
-    let bucket = this.buckets.get(time);
+    let bucket = time === this.lastTime ? this.lastBucket : this.buckets.get(time);
     if (bucket === undefined) {
       bucket = [];
       this.buckets.set(time, bucket);
       this.push(time);
     }
+    this.lastTime = time;
+    this.lastBucket = bucket;
     bucket.push(slot, seq);
   }
 
@@ -36,12 +42,18 @@ export class TimerQueue {
     const time = this.pop();
     const bucket = this.buckets.get(time)!;
     this.buckets.delete(time);
+    if (time === this.lastTime) {
+      this.lastTime = Number.NaN;
+      this.lastBucket = undefined;
+    }
     return sortPairsBySeq(bucket);
   }
 
   clear(): void {
     this.heap.length = 0;
     this.buckets.clear();
+    this.lastTime = Number.NaN;
+    this.lastBucket = undefined;
   }
 
   private push(time: number): void {

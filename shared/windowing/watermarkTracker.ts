@@ -19,7 +19,8 @@ export interface PartitionState {
 }
 
 export class WatermarkTracker {
-  /** partition id -> dense index */
+  /** partition id -> dense index (an array for the usual small ids, a Map beyond) */
+  private readonly smallIndex: number[] = [];
   private readonly index = new Map<number, number>();
   private readonly ids: number[] = [];
   private readonly maxEventTime: number[] = [];
@@ -45,7 +46,15 @@ export class WatermarkTracker {
   }
 
   indexOf(partition: number): number | undefined {
-    return this.index.get(partition);
+    return partition < 4096 ? this.smallIndex[partition] : this.index.get(partition);
+  }
+
+  private setIndex(partition: number, i: number): void {
+    if (partition < 4096) {
+      while (this.smallIndex.length < partition) this.smallIndex.push(undefined as unknown as number);
+      this.smallIndex[partition] = i;
+    }
+    this.index.set(partition, i);
   }
 
   /** Dense index of a partition, registering it (active from `now`, holding the watermark at -Infinity). */
@@ -53,7 +62,7 @@ export class WatermarkTracker {
     let i = this.index.get(partition);
     if (i === undefined) {
       i = this.ids.length;
-      this.index.set(partition, i);
+      this.setIndex(partition, i);
       this.ids.push(partition);
       this.maxEventTime.push(-Infinity);
       this.lastActivity.push(now);
@@ -144,7 +153,7 @@ export class WatermarkTracker {
   restore(state: { stage: number; manual: number; partitions: readonly PartitionState[] }, now: number): void {
     if (this.ids.length > 0) throw new Error('WatermarkTracker.restore: tracker already has partitions');
     for (const p of state.partitions) {
-      this.index.set(p.partition, this.ids.length);
+      this.setIndex(p.partition, this.ids.length);
       this.ids.push(p.partition);
       this.maxEventTime.push(p.maxEventTime);
       this.lastActivity.push(p.lastActivity);

@@ -42,8 +42,13 @@ export class WindowStore<T> {
   readonly keys: (string | undefined)[] = [];
   /** per object aggregation, per slot */
   readonly objects: unknown[][];
-  /** key -> first window slot (smallest start) */
+  /**
+   * key -> first window slot (smallest start), -1 for a key with no open window. Keys stay in the
+   * map while they come and go (deleting and re-inserting 100k keys at every window boundary
+   * churns the hash table); empty keys are swept once they outnumber the open windows.
+   */
   readonly heads = new Map<string, number>();
+  private emptyKeys = 0;
   /** slot -> (partition -> lowest offset) for the rare window fed by more than one partition */
   readonly extraOffsets = new Map<number, Map<number, number>>();
   open = 0;
@@ -111,11 +116,12 @@ export class WindowStore<T> {
     return this.f[slot * this.stride + NEXT]!;
   }
 
-  /** Inserts `slot` after `prev` (-1: at the head) in key's list. */
-  linkAfter(key: string, prev: number, slot: number): void {
+  /** Inserts `slot` after `prev` (-1: at the head, where `head` is the key's current head) in key's list. */
+  linkAfter(key: string, prev: number, slot: number, head: number): void {
     const f = this.f;
     if (prev === -1) {
-      f[slot * this.stride + NEXT] = this.head(key);
+      f[slot * this.stride + NEXT] = head;
+      if (head === -1 && this.heads.has(key)) this.emptyKeys--;
       this.heads.set(key, slot);
     } else {
       f[slot * this.stride + NEXT] = f[prev * this.stride + NEXT]!;
@@ -135,9 +141,14 @@ export class WindowStore<T> {
     if (cur === -1) return;
     const after = f[slot * stride + NEXT]!;
     if (prev === -1) {
-      if (after === -1) this.heads.delete(key);
-      else this.heads.set(key, after);
+      this.heads.set(key, after);
+      if (after === -1 && ++this.emptyKeys > Math.max(4096, this.open)) this.sweepEmptyKeys();
     } else f[prev * stride + NEXT] = after;
+  }
+
+  private sweepEmptyKeys(): void {
+    for (const [key, head] of this.heads) if (head === -1) this.heads.delete(key);
+    this.emptyKeys = 0;
   }
 
   /** Records that the window needs `offset` of `partition`. */
