@@ -26,6 +26,8 @@ export interface WorkerOptions {
   readonly landDeadLetters?: boolean;
   readonly now?: () => number;
   readonly checkpointIntervalMs?: number;
+  /** see StreamRunnerOptions.onRowsLanded (benchmarks measure window close → row landed with it) */
+  readonly onRowsLanded?: (stream: string, rows: number, firedAt: number, landedAt: number) => void;
 }
 
 export interface WorkerStats {
@@ -77,6 +79,7 @@ export async function startWorker(o: WorkerOptions): Promise<FeatureWorker> {
       runners.push(new StreamRunner({
         group: WORKER_GROUP, processor, consumer, sink: o.sink, checkpoints, logger: o.logger, now,
         checkpointIntervalMs: o.checkpointIntervalMs ?? 2000, maxRecords: 5000, pollTimeoutMs: 100,
+        ...(o.onRowsLanded ? { onRowsLanded: o.onRowsLanded } : {}),
       }));
     }
   } catch (err) {

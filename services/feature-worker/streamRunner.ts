@@ -16,6 +16,8 @@ export interface StreamRunnerOptions {
   readonly checkpointIntervalMs: number;
   readonly maxRecords: number;
   readonly pollTimeoutMs: number;
+  /** told after each landing of prediction rows: when their panes fired and when they landed (processing time) */
+  readonly onRowsLanded?: (stream: string, rows: number, firedAt: number, landedAt: number) => void;
 }
 
 export interface RunnerStats {
@@ -45,6 +47,8 @@ export class StreamRunner {
   private lastRecordAt = 0;
   /** output taken from the processor that has not landed yet: retried before anything else */
   private pending: ProcessorOutput | undefined;
+  /** processing time the pending output's panes fired */
+  private pendingFiredAt = 0;
 
   constructor(private readonly o: StreamRunnerOptions) {}
 
@@ -96,6 +100,7 @@ export class StreamRunner {
         const draining = this.drainRequested;
         if (draining) processor.drain();
         this.pending = processor.takeOutput(t);
+        this.pendingFiredAt = t;
         await this.land(this.pending);
         if (draining || t - this.lastCheckpoint >= this.o.checkpointIntervalMs) await this.checkpoint(t);
         if (draining) {
@@ -117,6 +122,7 @@ export class StreamRunner {
     if (out.lateEvents.length) await sink.write('late_events', out.lateEvents);
     if (out.deadLetters.length) await sink.write('dead_letters', out.deadLetters);
     this.pending = undefined;
+    if (out.predictions.length) this.o.onRowsLanded?.(this.o.processor.name, out.predictions.length, this.pendingFiredAt, this.o.now());
     this.rowsLanded += out.predictions.length;
     this.lateEvents += out.lateEvents.length;
     this.deadLetters += out.deadLetters.length;

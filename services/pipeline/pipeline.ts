@@ -20,6 +20,7 @@ export interface PipelineOptions {
   /** the simulator settings to run, or undefined for none */
   readonly simulator?: SimulatorConfig;
   readonly modelsDir?: string;
+  readonly onRowsLanded?: (stream: string, rows: number, firedAt: number, landedAt: number) => void;
 }
 
 export interface PipelineSummary {
@@ -80,7 +81,10 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     sink = await openSink(config.sink);
     opened.push(() => sink.close());
     const checkpointPath = config.bus.kind === 'embedded' ? join(dirname(config.bus.path), 'checkpoints.sqlite') : './data/checkpoints.sqlite';
-    worker = await startWorker({ config, bus, sink, modelsDir: o.modelsDir ?? DEFAULT_MODELS_DIR, checkpointPath, logger });
+    worker = await startWorker({
+      config, bus, sink, modelsDir: o.modelsDir ?? DEFAULT_MODELS_DIR, checkpointPath, logger,
+      ...(o.onRowsLanded ? { onRowsLanded: o.onRowsLanded } : {}),
+    });
     opened.push(() => worker.stop());
     producer = await bus.producer();
     opened.push(() => producer.close());
