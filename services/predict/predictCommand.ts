@@ -1,12 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { FeatureSpec } from '../../shared/features/featureSpec.js';
+import { DEFAULT_MODELS_DIR } from '../../shared/models/defaultModelsDir.js';
 import type { ServedModel } from '../../shared/models/servedModel.js';
 import type { LineSink } from './lineSink.js';
 import type { PredictSummary } from './predictTracks.js';
-
-/** the repository's committed models, wherever the CLI is started from */
-const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 
 interface PredictOptions {
   readonly input: string;
