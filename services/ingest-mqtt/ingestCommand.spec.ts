@@ -22,6 +22,9 @@ interface Child {
   waitForLog(msg: string, timeoutMs?: number): Promise<void>;
 }
 
+// Each spec spawns the CLI (through tsx, loading every command) once or twice: slow on a loaded machine.
+const CLI_TEST_TIMEOUT = 240_000;
+
 function spawnIngest(config: string): Child {
   const child = spawn(process.execPath, [bin, 'ingest', '-c', config, '--stats-every', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -34,7 +37,7 @@ function spawnIngest(config: string): Child {
     stderr: () => err,
     stdout: () => out,
     exited,
-    async waitForLog(msg, timeoutMs = 30_000) {
+    async waitForLog(msg, timeoutMs = 120_000) {
       const end = Date.now() + timeoutMs;
       while (!err.split('\n').some((l) => l.includes(`"msg":"${msg}"`))) {
         if (child.exitCode !== null || Date.now() > end) throw new Error(`ingest did not log "${msg}"; stderr:\n${err}`);
@@ -62,7 +65,7 @@ async function readAll(file: string, topic: string): Promise<BusRecord[]> {
   }
 }
 
-describe('driftline ingest (CLI, separate process, embedded bus)', () => {
+describe('driftline ingest (CLI, separate process, embedded bus)', { timeout: CLI_TEST_TIMEOUT }, () => {
   let dir: string;
   let broker: EmbeddedBroker | undefined;
   const children: Child[] = [];
@@ -107,7 +110,7 @@ describe('driftline ingest (CLI, separate process, embedded bus)', () => {
     const sent = Array.from({ length: n }, (_, i) =>
       pub.publishAsync(`driftline/vessels/${100 + (i % 7)}/position`, JSON.stringify(vesselPayload(String(100 + (i % 7)), i)), { qos: 1 }));
     const landed = async () => (await readAll(busFile, 'vessels')).length;
-    const end = Date.now() + 30_000;
+    const end = Date.now() + 90_000;
     while ((await landed()) < n / 5) {
       if (Date.now() > end) throw new Error(`nothing landed; stderr:\n${ingest.stderr()}`);
       await new Promise((r) => setTimeout(r, 20));
@@ -122,7 +125,7 @@ describe('driftline ingest (CLI, separate process, embedded bus)', () => {
     children.push(ingest);
     await ingest.waitForLog('ingest subscribed');
     const distinct = async () => new Set((await readAll(busFile, 'vessels')).map((r) => `${r.key}/${JSON.parse(r.value).timestamp}`)).size;
-    const end2 = Date.now() + 30_000;
+    const end2 = Date.now() + 90_000;
     while ((await distinct()) < n) {
       if (Date.now() > end2) throw new Error(`only ${await distinct()}/${n} distinct events landed; stderr:\n${ingest.stderr()}`);
       await new Promise((r) => setTimeout(r, 50));
@@ -149,7 +152,7 @@ describe('driftline ingest (CLI, separate process, embedded bus)', () => {
       pub.publishAsync('driftline/plants/p7/telemetry', JSON.stringify({ ...plantPayload('p7', 0), timestamp: 1_700_000_000 + (from + j) * 300 }), { qos: 1 })));
     const distinct = async () => new Set((await readAll(busFile, 'plants')).map((r) => JSON.parse(r.value).timestamp)).size;
     const waitDistinct = async (n: number) => {
-      const end = Date.now() + 30_000;
+      const end = Date.now() + 90_000;
       while ((await distinct()) < n) {
         if (Date.now() > end) throw new Error(`only ${await distinct()}/${n} landed; stderr:\n${ingest.stderr()}`);
         await new Promise((r) => setTimeout(r, 50));
@@ -187,7 +190,7 @@ describe('driftline ingest (CLI, separate process, embedded bus)', () => {
     await pub.publishAsync('driftline/vessels/1/position', JSON.stringify({ ...vesselPayload('1', 0), lat: 95 }), { qos: 1 });
     await pub.publishAsync('driftline/plants/p1/telemetry', 'not json', { qos: 1 });
     await pub.endAsync();
-    const end = Date.now() + 20_000;
+    const end = Date.now() + 90_000;
     let letters: ReturnType<typeof parseDeadLetter>[] = [];
     while (letters.length < 2 && Date.now() < end) {
       letters = (await readAll(busFile, 'dead_letters')).map((r) => parseDeadLetter(r.value));
