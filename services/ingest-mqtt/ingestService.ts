@@ -195,9 +195,15 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
 
   let ready = false;
   let stopping = false; // also set when the start fails, to keep 'close' from claiming a reconnect
+  let stopped: Promise<void> | undefined;
+  let connects = 0;
   client.on('connect', (connack) => {
     metrics.connected.set(1);
     logger.info({ url, sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
+    if (++connects > 1 && !connack.sessionPresent) {
+      // mqtt.js resubscribes by itself, but whatever was published meanwhile is gone.
+      logger.warn({ url }, 'the broker lost this client\'s session: messages published while the ingest was disconnected are lost (fix: enable broker persistence and a long enough session expiry)');
+    }
   });
   client.on('close', () => {
     metrics.connected.set(0);
@@ -239,20 +245,22 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
   return {
     stats: () => ({ received, valid, deadLetters: { ...deadLetters }, acked, ackSkipped, pending: batcher.size }),
     isReady: () => ready && client.connected,
-    async stop({ timeoutMs = 30_000 } = {}) {
-      if (stopping) return;
-      stopping = true;
-      ready = false;
-      acks.pause();
-      let timer: NodeJS.Timeout | undefined;
-      const drained = await Promise.race([
-        batcher.close().then(() => true),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
-      ]);
-      clearTimeout(timer);
-      if (!drained) logger.warn({ pending: batcher.size }, 'stop timed out before the bus took every message; the broker will redeliver them');
-      await endClient(client, false);
-      metrics.connected.set(0);
+    stop({ timeoutMs = 30_000 } = {}) {
+      stopped ??= (async () => {
+        stopping = true;
+        ready = false;
+        acks.pause();
+        let timer: NodeJS.Timeout | undefined;
+        const drained = await Promise.race([
+          batcher.close().then(() => true),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+        ]);
+        clearTimeout(timer);
+        if (!drained) logger.warn({ pending: batcher.size }, 'stop timed out before the bus took every message; the broker will redeliver them');
+        await endClient(client, false);
+        metrics.connected.set(0);
+      })();
+      return stopped;
     },
   };
 }
