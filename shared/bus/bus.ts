@@ -44,6 +44,15 @@ export interface BusConsumer {
   commit(offsets: readonly CommitOffset[]): Promise<void>;
   /** Partitions this consumer owns now (changes on rebalance for Kafka). */
   assignment(): TopicPartition[];
+  /**
+   * Optional (group buses such as Kafka): a counter that grows on every rebalance of this consumer.
+   * After a rebalance the consumer has dropped its in-memory read positions and replays every partition
+   * it now owns from the group's committed offset, so records returned before the change may come again.
+   * A worker that sees the number change must discard its windowing state, restore its last checkpoint
+   * for the partitions in `assignment()` and let the replay rebuild the rest; commits made for partitions
+   * it no longer owns fail. Buses without rebalances (the embedded log) leave it out.
+   */
+  generation?(): number;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,100 @@
+import type { Message, Producer, TopicMessages } from 'kafkajs';
+import type { BusProducer, OutgoingRecord } from '../bus.js';
+import { checkKafkaTopicName, type TopicAdmin } from './topicAdmin.js';
+
+interface PendingSend {
+  readonly topic: string;
+  readonly records: readonly OutgoingRecord[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+function checkRecords(topic: string, records: readonly OutgoingRecord[]): void {
+  if (!Array.isArray(records)) throw new TypeError(`send('${topic}'): records must be an array`);
+  records.forEach((r, i) => {
+    if (typeof r?.key !== 'string') throw new TypeError(`send('${topic}'): records[${i}].key must be a string`);
+    if (typeof r.value !== 'string') throw new TypeError(`send('${topic}'): records[${i}].value must be a string (serialise it first)`);
+    if (r.timestamp !== undefined && !Number.isSafeInteger(r.timestamp)) {
+      throw new TypeError(`send('${topic}'): records[${i}].timestamp must be integer epoch ms`);
+    }
+  });
+}
+
+/**
+ * Produces to `<prefix><topic>` with acks=-1 (every in-sync replica has the records before `send`
+ * resolves, so the ingest acknowledges upstream only durable records). kafkajs's default partitioner
+ * is the Java client's murmur2 of the key, so a device's records land on one partition, in order, and
+ * the same partition a Java producer would choose. Sends made in one synchronous run of JavaScript (one
+ * per topic in a `Promise.all`) go out as one produce request.
+ */
+export class KafkaProducer implements BusProducer {
+  private pending: PendingSend[] = [];
+  private scheduled = false;
+  private closed = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly topics: TopicAdmin,
+    private readonly prefix: string,
+    private readonly onClose: (p: KafkaProducer) => void,
+  ) {}
+
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`send('${topic}'): the Kafka producer is closed`));
+    try {
+      checkKafkaTopicName(this.prefix + topic, topic);
+      checkRecords(topic, records);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (records.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ topic, records, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        queueMicrotask(() => this.track(this.flush()));
+      }
+    });
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      const byTopic = new Map<string, Message[]>();
+      const now = String(Date.now());
+      for (const send of batch) {
+        const name = this.prefix + send.topic;
+        let list = byTopic.get(name);
+        if (!list) byTopic.set(name, (list = []));
+        for (const r of send.records) {
+          list.push({ key: r.key, value: r.value, timestamp: r.timestamp === undefined ? now : String(r.timestamp) });
+        }
+      }
+      await this.topics.ensure([...byTopic.keys()]);
+      const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+      await this.producer.sendBatch({ acks: -1, topicMessages });
+    } catch (err) {
+      for (const send of batch) send.reject(err);
+      return;
+    }
+    for (const send of batch) send.resolve();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.track(this.flush());
+    await Promise.all([...this.inFlight]);
+    await this.producer.disconnect();
+    this.onClose(this);
+  }
+}
