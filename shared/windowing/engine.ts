@@ -11,7 +11,7 @@ import { decodeNumber, encodeNumber, SNAPSHOT_FORMAT, type SnapshotWindow, type 
 import { TimerQueue } from './timerQueue.js';
 import { WatermarkTracker } from './watermarkTracker.js';
 import { alignDown, firstSlidingStart } from './windowAssigner.js';
-import { ALIVE, COUNT, DIRTY, EARLY, END, FIRED, FIRST, FLAGS, LAST, META, MINOFF, NEXT, PANE, PART, SEQ, START, WindowStore } from './windowStore.js';
+import { ALIVE, COUNT, DIRTY, EARLY, END, FIRED, FIRST, FLAGS, KEY, LAST, META, MINOFF, NEXT, PANE, PART, SEQ, START, WindowStore } from './windowStore.js';
 
 export interface WindowEngineOptions<T, A extends AggregationSpecs<T>> {
   readonly config: WindowingConfig;
@@ -67,6 +67,18 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
   /** scratch list of session slots being merged */
   private readonly run: number[] = [];
 
+  // The event being processed. Kept in fields rather than passed as arguments: a double passed to
+  // (or returned from) a call V8 does not inline is boxed, i.e. several allocations per event.
+  // Writes to a double field mutate it in place.
+  private evTime = 0;
+  private evSeq = 0;
+  private evPartition = 0;
+  private evOffset = 0;
+  /** stage watermark before the event */
+  private evWatermark = 0;
+  private winStart = 0;
+  private winEnd = 0;
+
   constructor(options: WindowEngineOptions<T, A>) {
     const { config } = options;
     if (!Number.isFinite(options.processingTime)) throw new RangeError('WindowEngine: processingTime must be a finite epoch-ms number');
@@ -76,6 +88,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     this.store = new WindowStore(this.aggs);
     this.tracker = new WatermarkTracker(config.watermark.maxOutOfOrdernessMs, config.watermark.idleTimeoutMs, config.watermark.advanceWhenIdle);
     this.now = options.processingTime;
+    this.tracker.now = this.now;
     const w = config.window;
     this.kind = w.kind === 'tumbling' ? TUMBLING : w.kind === 'sliding' ? SLIDING : SESSION;
     this.sizeMs = w.kind === 'session' ? 0 : w.sizeMs;
@@ -124,19 +137,24 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
       this.route('invalid', e, `value extractor failed: ${problem}`);
       return;
     }
+    this.evTime = t;
+    this.evSeq = seq;
+    this.evPartition = p;
+    this.evOffset = e.offset;
     const W = tracker.watermark;
+    this.evWatermark = W;
     let accepted: boolean;
     if (this.kind === TUMBLING) {
-      const start = alignDown(t, this.sizeMs, this.offsetMs);
-      accepted = this.assignFixed(e.key, t, seq, p, e.offset, W, start, start);
-    } else
-      accepted =
-        this.kind === SLIDING
-          ? this.assignFixed(e.key, t, seq, p, e.offset, W, firstSlidingStart(t, this.sizeMs, this.periodMs, this.offsetMs), alignDown(t, this.periodMs, this.offsetMs))
-          : this.assignSession(e.key, t, seq, p, e.offset, W);
+      const r = (t - this.offsetMs) % this.sizeMs;
+      const start = t - (r < 0 ? r + this.sizeMs : r);
+      accepted = this.assignFixed(e.key, start, start);
+    } else if (this.kind === SLIDING) {
+      accepted = this.assignFixed(e.key, firstSlidingStart(t, this.sizeMs, this.periodMs, this.offsetMs), alignDown(t, this.periodMs, this.offsetMs));
+    } else accepted = this.assignSession(e.key);
     if (accepted) this.c.eventsAccepted++;
     else this.route('late', e, lateDetail(t, W, this.latenessMs));
-    if (tracker.observe(pi, t, this.now)) this.fireEventTimers();
+    tracker.eventTime = t;
+    if (tracker.observe(pi)) this.fireEventTimers();
   }
 
   processBatch(events: Iterable<WindowEvent<T>>): void {
@@ -242,33 +260,35 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
    * Tumbling and sliding: windows [s, s + size) for s = firstStart, firstStart + period, ..., lastStart
    * (tumbling: one window). Walks the key's start-sorted list once.
    */
-  private assignFixed(key: string, t: number, seq: number, p: number, offset: number, W: number, firstStart: number, lastStart: number): boolean {
+  private assignFixed(key: string, firstStart: number, lastStart: number): boolean {
     const store = this.store;
     const stride = store.stride;
     const L = this.latenessMs;
     const size = this.sizeMs;
+    const W = this.evWatermark;
     let accepted = false;
     let prev = -1;
-    let head = store.head(key);
-    let cur = head;
+    let kid = store.keyId(key);
+    let cur = store.head(kid);
     for (let s = firstStart; s <= lastStart; s += this.periodMs) {
       const end = s + size;
       if (end + L <= W) continue; // this window has expired
-      let f = store.f;
+      const f = store.f;
       while (cur !== -1 && f[cur * stride + START]! < s) {
         prev = cur;
-        cur = f[cur * stride + NEXT]!;
+        cur = f[cur * stride + NEXT]! | 0;
       }
       let slot: number;
       if (cur !== -1 && f[cur * stride + START] === s) {
         slot = cur;
       } else {
-        slot = this.openWindow(key, s, end, prev, head, W, p, offset);
-        if (prev === -1) head = slot;
+        this.winStart = s;
+        this.winEnd = end;
+        if (kid === -1) kid = store.addKey(key);
+        slot = this.openWindow(kid, prev);
         prev = slot;
-        f = store.f;
       }
-      this.addEvent(slot, t, seq, p, offset);
+      this.addEvent(slot);
       this.afterAdd(slot);
       accepted = true;
     }
@@ -280,23 +300,27 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
    * overlaps. The event is late only if it overlaps no open session and its own proto-window has
    * expired.
    */
-  private assignSession(key: string, t: number, seq: number, p: number, offset: number, W: number): boolean {
+  private assignSession(key: string): boolean {
+    const t = this.evTime;
+    const W = this.evWatermark;
     const store = this.store;
     const stride = store.stride;
     const L = this.latenessMs;
     const protoEnd = t + this.gapMs;
     let f = store.f;
     let prev = -1;
-    const head = store.head(key);
-    let cur = head;
+    const kid = store.keyId(key);
+    let cur = store.head(kid);
     while (cur !== -1 && f[cur * stride + END]! <= t) {
       prev = cur;
-      cur = f[cur * stride + NEXT]!;
+      cur = f[cur * stride + NEXT]! | 0;
     }
     if (cur === -1 || f[cur * stride + START]! >= protoEnd) {
       if (protoEnd + L <= W) return false;
-      const slot = this.openWindow(key, t, protoEnd, prev, head, W, p, offset);
-      this.addEvent(slot, t, seq, p, offset);
+      this.winStart = t;
+      this.winEnd = protoEnd;
+      const slot = this.openWindow(kid === -1 ? store.addKey(key) : kid, prev);
+      this.addEvent(slot);
       this.afterAdd(slot);
       return true;
     }
@@ -305,7 +329,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     run.length = 0;
     while (cur !== -1 && f[cur * stride + START]! < protoEnd) {
       run.push(cur);
-      cur = f[cur * stride + NEXT]!;
+      cur = f[cur * stride + NEXT]! | 0;
     }
     const after = cur;
     let survivor = run[0]!;
@@ -324,14 +348,14 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     f[sb + START] = mergedStart;
     f[sb + END] = mergedEnd;
     // Relink: prev -> survivor -> after.
-    if (prev === -1) store.heads.set(key, survivor);
-    else f[prev * stride + NEXT] = survivor;
     f[sb + NEXT] = after;
+    if (prev === -1) store.setHead(kid, survivor);
+    else f[prev * stride + NEXT] = survivor;
     if (mergedEnd <= W) f[sb + FLAGS] = f[sb + FLAGS]! | FIRED;
     else f[sb + FLAGS] = f[sb + FLAGS]! & ~FIRED;
     const timer = this.eventTimerOf(survivor);
     if (timer !== oldTimer) this.eventTimers.add(timer, survivor, f[sb + SEQ]!);
-    this.addEvent(survivor, t, seq, p, offset);
+    this.addEvent(survivor);
     if ((f[sb + FLAGS]! & FIRED) !== 0) {
       f[sb + EARLY] = Number.NaN;
       this.emit(survivor, 'LATE', false);
@@ -350,22 +374,24 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     return (f[base + FLAGS]! & FIRED) !== 0 ? f[base + END]! + this.latenessMs : f[base + END]!;
   }
 
-  private openWindow(key: string, start: number, end: number, prev: number, head: number, W: number, p: number, offset: number): number {
+  /** A new window [winStart, winEnd) for key id `kid`, linked after `prev` (-1: first). */
+  private openWindow(kid: number, prev: number): number {
     const store = this.store;
-    const slot = store.alloc(key);
+    const slot = store.alloc(kid);
     const f = store.f;
     const base = slot * store.stride;
     const seq = this.nextWindowSeq++;
-    f[base + START] = start;
+    const end = this.winEnd;
+    f[base + START] = this.winStart;
     f[base + END] = end;
     f[base + PANE] = 0;
     f[base + SEQ] = seq;
-    f[base + PART] = p;
-    f[base + MINOFF] = offset;
+    f[base + PART] = this.evPartition;
+    f[base + MINOFF] = this.evOffset;
     f[base + EARLY] = Number.NaN;
-    store.linkAfter(key, prev, slot, head);
+    store.linkAfter(prev, slot);
     this.c.windowsOpened++;
-    if (end <= W) {
+    if (end <= this.evWatermark) {
       // Born behind the watermark (but within lateness): its first pane is LATE.
       f[base + FLAGS] = ALIVE | FIRED;
       this.eventTimers.add(end + this.latenessMs, slot, seq);
@@ -375,7 +401,11 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     return slot;
   }
 
-  private addEvent(slot: number, t: number, seq: number, p: number, offset: number): void {
+  private addEvent(slot: number): void {
+    const t = this.evTime;
+    const seq = this.evSeq;
+    const p = this.evPartition;
+    const offset = this.evOffset;
     const store = this.store;
     const f = store.f;
     const base = slot * store.stride;
@@ -469,7 +499,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     const base = slot * store.stride;
     const count = f[base + COUNT]!;
     const pane: Pane<ResultsOf<A>> = {
-      key: store.keys[slot]!,
+      key: store.keyName(slot),
       windowStart: f[base + START]!,
       windowEnd: f[base + END]!,
       paneIndex: f[base + PANE]!,
@@ -503,7 +533,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
 
   private close(slot: number): void {
     const store = this.store;
-    store.unlink(store.keys[slot]!, slot);
+    store.unlink(slot);
     store.free(slot);
   }
 
@@ -525,10 +555,10 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     const windows: SnapshotWindow[] = slots.map((slot) => {
       const base = slot * stride;
       const row: (number | string)[] = [];
-      for (let k = 0; k < stride; k++) if (k !== NEXT) row.push(encodeNumber(f[base + k]!));
+      for (let k = 0; k < stride; k++) if (k !== NEXT && k !== KEY) row.push(encodeNumber(f[base + k]!));
       const extra = store.extraOffsets.get(slot);
       return {
-        key: store.keys[slot]!,
+        key: store.keyName(slot),
         row,
         extraOffsets: extra ? [...extra.entries()].sort((x, y) => x[0] - y[0]) : [],
         objects: this.aggs.objects.map((agg, j) => agg.toJSON(store.objects[j]![slot])),
@@ -582,23 +612,25 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     const store = this.store;
     const stride = store.stride;
     for (const w of snapshot.windows) {
-      if (w.row.length !== stride - 1) throw new Error(`WindowEngine.restore: window row has ${w.row.length} fields, expected ${stride - 1}`);
-      const slot = store.alloc(w.key);
+      if (w.row.length !== stride - 2) throw new Error(`WindowEngine.restore: window row has ${w.row.length} fields, expected ${stride - 2}`);
+      let kid = store.keyId(w.key);
+      if (kid === -1) kid = store.addKey(w.key);
+      const slot = store.alloc(kid);
       const f = store.f;
       const base = slot * stride;
-      for (let k = 0, r = 0; k < stride; k++) if (k !== NEXT) f[base + k] = decodeNumber(w.row[r++]!);
+      for (let k = 0, r = 0; k < stride; k++) if (k !== NEXT && k !== KEY) f[base + k] = decodeNumber(w.row[r++]!);
       for (const [p, o] of w.extraOffsets) store.noteOffset(slot, p, o);
       this.aggs.objects.forEach((agg, j) => {
         store.objects[j]![slot] = agg.fromJSON(w.objects[j]);
       });
       // Keep the key's list sorted by start.
       let prev = -1;
-      let cur = store.head(w.key);
+      let cur = store.head(kid);
       while (cur !== -1 && f[cur * stride + START]! < f[base + START]!) {
         prev = cur;
-        cur = f[cur * stride + NEXT]!;
+        cur = f[cur * stride + NEXT]! | 0;
       }
-      store.linkAfter(w.key, prev, slot, store.head(w.key));
+      store.linkAfter(prev, slot);
       this.eventTimers.add(this.eventTimerOf(slot), slot, f[base + SEQ]!);
       if (!Number.isNaN(f[base + EARLY]!)) this.earlyTimers.add(f[base + EARLY]!, slot, f[base + SEQ]!);
     }

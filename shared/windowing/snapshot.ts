@@ -12,7 +12,7 @@ export type SnapshotNumber = number | string;
 
 export interface SnapshotWindow {
   readonly key: string;
-  /** the window's metadata and slab aggregation slots, in WindowStore row order (NEXT omitted) */
+  /** the window's metadata and slab aggregation slots, in WindowStore row order (NEXT and KEY omitted) */
   readonly row: readonly SnapshotNumber[];
   /** [partition, lowest offset] for partitions other than the row's own */
   readonly extraOffsets: readonly (readonly [number, number])[];

@@ -30,6 +30,12 @@ export class WatermarkTracker {
   private manual = -Infinity;
   /** minimum watermark over partitions that were active at the last full recompute */
   private activeMin = Infinity;
+  /**
+   * The processing clock and the event time for observe(), as fields: passing doubles to a call
+   * that is not inlined boxes them, an allocation per event on the hot path.
+   */
+  now = -Infinity;
+  eventTime = 0;
 
   constructor(
     private readonly maxOutOfOrdernessMs: number,
@@ -77,10 +83,12 @@ export class WatermarkTracker {
   }
 
   /**
-   * A non-quarantined event arrived on partition index i. Returns true when the stage watermark
-   * moved forward.
+   * A non-quarantined event (time in `eventTime`) arrived on partition index i at processing time
+   * `now`. Returns true when the stage watermark moved forward.
    */
-  observe(i: number, eventTime: number, now: number): boolean {
+  observe(i: number): boolean {
+    const now = this.now;
+    const eventTime = this.eventTime;
     const wasActive = this.isActive(i, now);
     const oldMax = this.maxEventTime[i]!;
     this.lastActivity[i] = now;
@@ -91,8 +99,9 @@ export class WatermarkTracker {
     return this.recompute(now);
   }
 
-  /** Re-evaluates idleness and the stage watermark; returns true when it moved forward. */
+  /** Re-evaluates idleness and the stage watermark at processing time `now`; true when it moved forward. */
   recompute(now: number): boolean {
+    this.now = now;
     const ooo = this.maxOutOfOrdernessMs;
     let activeMin = Infinity;
     let anyActive = false;

@@ -3,7 +3,8 @@ import type { CompiledAggregations } from './aggregators/layout.js';
 /**
  * Open windows as rows of one Float64Array (struct-of-numbers, no per-window objects), so 100k
  * open windows cost a few hundred bytes each and updates touch one contiguous row.
- * Row layout: the metadata fields below, then the slab aggregations' slots.
+ * Row layout: the metadata fields below, then the slab aggregations' slots (with one
+ * mean/variance that is 16 doubles: 128 bytes, two cache lines).
  * Each key's windows form a singly linked list through NEXT, sorted by window start.
  */
 export const START = 0;
@@ -24,7 +25,9 @@ export const MINOFF = 9;
 /** pending EARLY timer (processing time) or NaN */
 export const EARLY = 10;
 export const NEXT = 11;
-export const META = 12;
+/** the key's id (see WindowStore.keyId) */
+export const KEY = 12;
+export const META = 13;
 
 export const ALIVE = 1;
 /** the watermark has passed the end: ON_TIME pane emitted (or the window was born late) */
@@ -39,19 +42,23 @@ export class WindowStore<T> {
   /** slots ever handed out */
   top = 0;
   private readonly freeSlots: number[] = [];
-  readonly keys: (string | undefined)[] = [];
   /** per object aggregation, per slot */
   readonly objects: unknown[][];
-  /**
-   * key -> first window slot (smallest start), -1 for a key with no open window. Keys stay in the
-   * map while they come and go (deleting and re-inserting 100k keys at every window boundary
-   * churns the hash table); empty keys are swept once they outnumber the open windows.
-   */
-  readonly heads = new Map<string, number>();
-  private emptyKeys = 0;
   /** slot -> (partition -> lowest offset) for the rare window fed by more than one partition */
   readonly extraOffsets = new Map<number, Map<number, number>>();
   open = 0;
+
+  /**
+   * Keys get a small integer id; each id's windows form a list starting at keyHead[id]. Opening and
+   * closing windows then never touches the hash map: one Map lookup per event, one insert per new
+   * key. Ids of keys without windows are kept (a key usually comes back for its next window) and
+   * swept once they outnumber the open windows.
+   */
+  private readonly keyIds = new Map<string, number>();
+  private readonly keyNames: (string | undefined)[] = [];
+  readonly keyHead: number[] = [];
+  private readonly freeKeyIds: number[] = [];
+  private emptyKeys = 0;
 
   constructor(readonly aggs: CompiledAggregations<T>) {
     this.stride = META + aggs.slabSlots;
@@ -61,25 +68,51 @@ export class WindowStore<T> {
   }
 
   private grow(): void {
-    const next = Math.max(1024, Math.ceil(this.capacity * 1.5));
+    const next = Math.max(1024, this.capacity * 2);
     const f = new Float64Array(next * this.stride);
     f.set(this.f);
     this.f = f;
     this.capacity = next;
   }
 
-  /** A fresh slot with metadata zeroed, aggregation state initialised and ALIVE set. */
-  alloc(key: string): number {
+  /** The key's id, or -1 if it has none. */
+  keyId(key: string): number {
+    const id = this.keyIds.get(key);
+    return id === undefined ? -1 : id;
+  }
+
+  /** Registers a key (with no windows yet) and returns its id. */
+  addKey(key: string): number {
+    const id = this.freeKeyIds.length > 0 ? this.freeKeyIds.pop()! : this.keyHead.length;
+    this.keyIds.set(key, id);
+    this.keyNames[id] = key;
+    this.keyHead[id] = -1;
+    this.emptyKeys++;
+    return id;
+  }
+
+  keyName(slot: number): string {
+    return this.keyNames[this.f[slot * this.stride + KEY]!]!;
+  }
+
+  /** First window (smallest start) of key id `kid`, -1 if none or kid is -1. */
+  head(kid: number): number {
+    return kid === -1 ? -1 : this.keyHead[kid]!;
+  }
+
+  /** A fresh slot for key id `kid` with metadata zeroed, aggregation state initialised and ALIVE set. */
+  alloc(kid: number): number {
     let slot: number;
     if (this.freeSlots.length > 0) slot = this.freeSlots.pop()!;
     else {
       if (this.top === this.capacity) this.grow();
       slot = this.top++;
     }
-    this.keys[slot] = key;
     const f = this.f;
     const base = slot * this.stride;
-    f[FLAGS + base] = ALIVE;
+    f[base + FLAGS] = ALIVE;
+    f[base + KEY] = kid;
+    f[base + NEXT] = -1;
     this.resetContents(slot);
     this.open++;
     return slot;
@@ -97,57 +130,67 @@ export class WindowStore<T> {
     for (let j = 0; j < a.objects.length; j++) this.objects[j]![slot] = a.objects[j]!.create();
   }
 
-  /** Frees the slot; the caller has already unlinked it from its key's list. */
+  /** Frees the slot; the caller has already unlinked it (or relinked around it). */
   free(slot: number): void {
     this.f[slot * this.stride + FLAGS] = 0;
-    this.keys[slot] = undefined;
     for (let j = 0; j < this.objects.length; j++) this.objects[j]![slot] = undefined;
     this.extraOffsets.delete(slot);
     this.freeSlots.push(slot);
     this.open--;
   }
 
-  head(key: string): number {
-    const h = this.heads.get(key);
-    return h === undefined ? -1 : h;
-  }
-
   next(slot: number): number {
-    return this.f[slot * this.stride + NEXT]!;
+    return this.f[slot * this.stride + NEXT]! | 0;
   }
 
-  /** Inserts `slot` after `prev` (-1: at the head, where `head` is the key's current head) in key's list. */
-  linkAfter(key: string, prev: number, slot: number, head: number): void {
+  /** Makes `slot` the first window of key id `kid`. */
+  setHead(kid: number, slot: number): void {
+    const old = this.keyHead[kid]!;
+    if (old === -1 && slot !== -1) this.emptyKeys--;
+    else if (old !== -1 && slot === -1 && ++this.emptyKeys > Math.max(4096, this.open)) {
+      this.keyHead[kid] = -1;
+      this.sweepEmptyKeys();
+      return;
+    }
+    this.keyHead[kid] = slot;
+  }
+
+  /** Inserts `slot` after `prev` (-1: first) in its key's list. */
+  linkAfter(prev: number, slot: number): void {
     const f = this.f;
     if (prev === -1) {
-      f[slot * this.stride + NEXT] = head;
-      if (head === -1 && this.heads.has(key)) this.emptyKeys--;
-      this.heads.set(key, slot);
+      const kid = f[slot * this.stride + KEY]!;
+      f[slot * this.stride + NEXT] = this.keyHead[kid]!;
+      this.setHead(kid, slot);
     } else {
       f[slot * this.stride + NEXT] = f[prev * this.stride + NEXT]!;
       f[prev * this.stride + NEXT] = slot;
     }
   }
 
-  unlink(key: string, slot: number): void {
+  unlink(slot: number): void {
     const f = this.f;
     const stride = this.stride;
+    const kid = f[slot * stride + KEY]!;
     let prev = -1;
-    let cur = this.head(key);
+    let cur = this.keyHead[kid]!;
     while (cur !== -1 && cur !== slot) {
       prev = cur;
-      cur = f[cur * stride + NEXT]!;
+      cur = f[cur * stride + NEXT]! | 0;
     }
     if (cur === -1) return;
-    const after = f[slot * stride + NEXT]!;
-    if (prev === -1) {
-      this.heads.set(key, after);
-      if (after === -1 && ++this.emptyKeys > Math.max(4096, this.open)) this.sweepEmptyKeys();
-    } else f[prev * stride + NEXT] = after;
+    const after = f[slot * stride + NEXT]! | 0;
+    if (prev === -1) this.setHead(kid, after);
+    else f[prev * stride + NEXT] = after;
   }
 
   private sweepEmptyKeys(): void {
-    for (const [key, head] of this.heads) if (head === -1) this.heads.delete(key);
+    for (const [key, id] of this.keyIds) {
+      if (this.keyHead[id] !== -1) continue;
+      this.keyIds.delete(key);
+      this.keyNames[id] = undefined;
+      this.freeKeyIds.push(id);
+    }
     this.emptyKeys = 0;
   }
 
