@@ -4,6 +4,7 @@ import { register as registerConfig } from '../config/configCommand.js';
 import { register as registerIngest } from '../ingest-mqtt/ingestCommand.js';
 import { register as registerRun } from '../pipeline/runCommand.js';
 import { register as registerQuery } from '../warehouse/queryCommand.js';
+import { register as registerWarehouse } from '../warehouse/warehouseCommand.js';
 import { register as registerSimulate } from '../simulator/simulateCommand.js';
 import { register as registerWorker } from '../feature-worker/workerCommand.js';
 import { register as registerPredict } from '../predict/predictCommand.js';
@@ -14,7 +15,7 @@ import { register as registerPredict } from '../predict/predictCommand.js';
  */
 type Registrar = (program: Command) => void;
 
-const registrars: Registrar[] = [registerRun, registerIngest, registerWorker, registerSimulate, registerQuery, registerConfig, registerPredict, registerAis];
+const registrars: Registrar[] = [registerRun, registerIngest, registerWorker, registerSimulate, registerQuery, registerWarehouse, registerConfig, registerPredict, registerAis];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);
