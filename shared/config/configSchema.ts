@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aisSourceSchema } from './aisSourceSchema.js';
 import { busSchema } from './busSchema.js';
 import { defaultStreams } from './defaultStreams.js';
 import { mqttSourceSchema } from './mqttSourceSchema.js';
@@ -19,6 +20,7 @@ const streamName = z.string().regex(streamNamePattern, {
 export const driftlineConfigSchema = z.strictObject({
   sources: z.strictObject({
     mqtt: mqttSourceSchema.prefault({}).describe('the MQTT broker devices publish to'),
+    ais: aisSourceSchema.optional().describe('AIS feeds (NMEA 0183 over TCP/UDP/MQTT, AIS-catcher JSON) into a vessel_position stream; unset = none'),
   }).prefault({}).describe('where telemetry comes from'),
   streams: z.record(streamName, streamSchema.describe('one stream: MQTT topic → schema → key → windows → features → model → table')).prefault(defaultStreams)
     .describe('named streams; each name is also the stream\'s bus topic. Default: `vessels` (fishing-gear model) and `plants` (cooling-pue model)'),
@@ -55,6 +57,15 @@ export const driftlineConfigSchema = z.strictObject({
           params: { fix: 'give each stream a topic pattern no other stream can match' },
         });
       }
+    }
+  }
+  const ais = config.sources.ais;
+  if (ais) {
+    const target = config.streams[ais.stream];
+    if (!target) {
+      ctx.addIssue({ code: 'custom', path: ['sources', 'ais', 'stream'], message: `no stream named "${ais.stream}"`, params: { fix: `name a declared stream (${names.join(', ')}) of schema vessel_position` } });
+    } else if (target.schema !== 'vessel_position') {
+      ctx.addIssue({ code: 'custom', path: ['sources', 'ais', 'stream'], message: `stream "${ais.stream}" has schema ${target.schema}, but AIS positions are vessel_position`, params: { fix: 'name a stream whose schema is vessel_position' } });
     }
   }
   const topics = config.sources.mqtt.topics;
