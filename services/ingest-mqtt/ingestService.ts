@@ -97,7 +97,7 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
   let valid = 0;
   let acked = 0;
   let ackSkipped = 0;
-  const deadLetters = { unknown_topic: 0, bad_json: 0, schema_violation: 0, impossible_value: 0, identity_mismatch: 0 } satisfies Record<DeadLetterReason, number>;
+  const deadLetters = { unknown_topic: 0, bad_json: 0, schema_violation: 0, impossible_value: 0, identity_mismatch: 0, bad_nmea: 0 } satisfies Record<DeadLetterReason, number>;
 
   const client: MqttClient = mqtt.connect(url, mqttClientOptions(config, options.protocolVersion));
 

@@ -19,6 +19,8 @@ export const deadLetterReasons = [
   'impossible_value',
   /** the id in the payload differs from the id in the topic (one device publishing as another) */
   'identity_mismatch',
+  /** an AIS feed's line that does not decode: bad checksum, truncated, bad fill bits, lost fragments, not AIS-catcher JSON */
+  'bad_nmea',
 ] as const;
 
 export type DeadLetterReason = (typeof deadLetterReasons)[number];
