@@ -9,6 +9,7 @@ import { openSink } from '../../shared/sinks/openSink.js';
 import type { Sink } from '../../shared/sinks/sink.js';
 import { brokerForConfig, type BrokerEndpoint } from '../broker/brokerForConfig.js';
 import { startWorker, type FeatureWorker } from '../feature-worker/featureWorker.js';
+import { startAisIngest, type AisIngestService, type AisIngestStats } from '../ingest-ais/aisIngestService.js';
 import { startIngest, type IngestService } from '../ingest-mqtt/ingestService.js';
 import { openBus } from '../ingest-mqtt/openBus.js';
 import { startSimulator, type SimulatorRun } from '../simulator/simulatorRun.js';
@@ -41,11 +42,15 @@ export interface PipelineStatus extends PipelineSummary {
   readonly watermark: number | null;
   /** processing time the last record reached a worker, epoch ms (0 before any) */
   readonly last_input_at: number;
+  /** AIS ingest counts, when `sources.ais` is set */
+  readonly ais?: AisIngestStats;
 }
 
 export interface Pipeline {
   readonly brokerUrl: string;
   readonly simulator: SimulatorRun | undefined;
+  /** the AIS ingest, when `sources.ais` is set */
+  readonly ais: AisIngestService | undefined;
   status(): PipelineStatus;
   /** fires every open window and lands the rows (end of a finite run) */
   drain(): Promise<void>;
@@ -72,6 +77,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   let ingest: IngestService;
   let worker: FeatureWorker;
   let simulator: SimulatorRun | undefined;
+  let ais: AisIngestService | undefined;
   try {
     broker = await brokerForConfig(config.sources.mqtt);
     opened.push(() => broker.close());
@@ -93,6 +99,14 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       brokerUrl: broker.url, protocolVersion: broker.protocolVersion, registry, logger,
     });
     opened.push(() => ingest.stop());
+    if (config.sources.ais) {
+      // after the bus and sink it writes to; closeAll stops it (and lands what it took) before them
+      ais = await startAisIngest({
+        ais: config.sources.ais, producer, sink, brokerUrl: broker.url, protocolVersion: broker.protocolVersion,
+        logger: logger.child({ service: 'ingest-ais' }),
+      });
+      opened.push(() => ais!.stop());
+    }
     if (o.simulator) {
       simulator = await startSimulator(config, o.simulator, broker.url, broker.protocolVersion);
       opened.push(() => simulator!.stop());
@@ -106,13 +120,15 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     const i = ingest.stats();
     const w = worker.stats();
     const streams = Object.values(w.streams);
-    const ingestDead = Object.values(i.deadLetters).reduce((a, b) => a + b, 0);
+    const a = ais?.stats();
+    const aisDead = a ? Object.values(a.deadLetters).reduce((x, y) => x + y, 0) : 0;
+    const ingestDead = Object.values(i.deadLetters).reduce((a, b) => a + b, 0) + aisDead;
     const watermarks = streams.map((s) => s.watermark).filter((t) => Number.isFinite(t));
     return {
       published: simulator?.published() ?? 0,
       received: i.received,
       worker_records: streams.reduce((a, s) => a + s.records, 0),
-      ingested: i.valid,
+      ingested: i.valid + (a?.positions ?? 0),
       dead_letters: ingestDead + streams.reduce((a, s) => a + s.deadLetters, 0),
       late_events: streams.reduce((a, s) => a + s.lateEvents, 0),
       panes: streams.reduce((a, s) => a + s.panes, 0),
@@ -120,6 +136,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       open_windows: streams.reduce((a, s) => a + s.openWindows, 0),
       watermark: watermarks.length ? Math.min(...watermarks) : null,
       last_input_at: Math.max(0, ...streams.map((s) => s.lastRecordAt)),
+      ...(a ? { ais: a } : {}),
     };
   };
 
@@ -127,10 +144,11 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   return {
     brokerUrl: broker.url,
     simulator,
+    ais,
     status,
     drain: () => worker.drain(),
     stop() {
-      // Reverse order of start: simulator, ingest (drains into the bus), producer, worker, sink, bus, broker.
+      // Reverse order of start: simulator, AIS ingest and MQTT ingest (drain into the bus), producer, worker, sink, bus, broker.
       stopping ??= closeAll();
       return stopping;
     },
