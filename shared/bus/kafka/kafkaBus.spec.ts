@@ -198,6 +198,24 @@ describeWithService('kafka', 'KafkaBus on a real broker', (service) => {
     expect(await a.poll({ maxRecords: 10, timeoutMs: 300 })).toEqual([]);
   });
 
+  it('holds kafkajs back while the buffer is full: it fetches no further than one response past the limit', async () => {
+    const prefix = run();
+    // 4 KiB per partition per fetch: about 15 of these records, so fetching everything takes many fetches.
+    const bus = open(prefix, { maxBufferedRecords: 50, maxBytesPerPartition: 4096 });
+    topicsToDelete.push({ bus, topics: [`${prefix}vessels`] });
+    const producer = await bus.producer();
+    const sent = records(Array.from({ length: 40 }, (_, i) => `k${i}`), 50).map((r) => ({ ...r, value: r.value.padEnd(200, ' ') }));
+    // Small sends: Kafka hands out whole producer batches, so one big send would be one big fetch.
+    for (let i = 0; i < sent.length; i += 40) await producer.send('vessels', sent.slice(i, i + 40));
+    const consumer = await bus.consumer({ group: `${prefix}slow`, topics: ['vessels'] });
+    await new Promise((r) => setTimeout(r, 1500)); // a worker busy elsewhere: nothing polls
+    expect(consumer.buffered()).toBeGreaterThan(0);
+    expect(consumer.buffered()).toBeLessThan(200);
+    const got = await pollUntil(consumer, sent.length, 30_000, 1000);
+    expect(got).toHaveLength(sent.length);
+    expect(new Set(got.map((r) => `${r.partition}:${r.offset}`)).size).toBe(sent.length);
+  });
+
   it('gives consumers of one group with different topics each their own topic\'s partitions (one consumer per stream)', async () => {
     const prefix = run();
     const bus = open(prefix);

@@ -36,8 +36,10 @@ export interface KafkaBusOptions {
   readonly heartbeatIntervalMs?: number;
   /** longest a fetch waits at the broker for data; also bounds how soon an idle member notices a rebalance; default 1 000 ms */
   readonly maxWaitTimeMs?: number;
-  /** records a consumer fetches ahead of `poll`; default 10 000 */
+  /** records a consumer fetches ahead of `poll` before kafkajs is held back; default 10 000 */
   readonly maxBufferedRecords?: number;
+  /** most bytes one fetch takes from a partition (kafkajs default 1 MiB); the buffer can exceed its limit by one fetch */
+  readonly maxBytesPerPartition?: number;
   /** how long `consumer()` waits for its first partition assignment; default 60 000 ms */
   readonly joinTimeoutMs?: number;
   readonly retry?: KafkaRetryOptions;
@@ -140,6 +142,7 @@ export class KafkaBus implements Bus {
       rebalanceTimeout: this.o.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval,
       maxWaitTimeInMs: this.o.maxWaitTimeMs ?? 1_000,
+      ...(this.o.maxBytesPerPartition ? { maxBytesPerPartition: this.o.maxBytesPerPartition } : {}),
       allowAutoTopicCreation: false,
       ...(this.o.retry ? { retry: { ...this.o.retry } } : {}),
     });

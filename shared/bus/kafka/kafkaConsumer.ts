@@ -90,6 +90,11 @@ export class KafkaConsumer implements BusConsumer {
     return this.gen;
   }
 
+  /** Records fetched but not yet returned by `poll` (at most the limit plus one fetch response). */
+  buffered(): number {
+    return this.buffer.size;
+  }
+
   async poll(options: { maxRecords: number; timeoutMs: number }): Promise<BusRecord[]> {
     const deadline = Date.now() + Math.max(0, options.timeoutMs);
     for (;;) {
