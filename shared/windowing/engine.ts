@@ -1,4 +1,4 @@
-import type { AggregationSpecs, ResultsOf } from './aggregators/aggregator.js';
+import { INPUT_EVENT_TIME, INPUT_SEQ, INPUT_VALUE, type AggregationSpecs, type ResultsOf } from './aggregators/aggregator.js';
 import { compileAggregations, type CompiledAggregations } from './aggregators/layout.js';
 import type { WindowingConfig } from './config.js';
 import { zeroCounters, type WindowCounters } from './counters.js';
@@ -63,6 +63,8 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
   /** extracted values of the current event, one per slab / object aggregation */
   private readonly xs: Float64Array;
   private readonly xOk: Uint8Array;
+  /** [value, eventTime, seq] handed to SlabAggregator.add */
+  private readonly input = new Float64Array(3);
   private readonly os: unknown[];
   /** scratch list of session slots being merged */
   private readonly run: number[] = [];
@@ -418,7 +420,15 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     } else store.noteOffset(slot, p, offset);
     const a = this.aggs;
     const at = base + META;
-    for (let i = 0; i < a.slab.length; i++) if (this.xOk[i] === 1) a.slab[i]!.add(f, at + a.slabOffsets[i]!, this.xs[i]!, t, seq);
+    const input = this.input;
+    input[INPUT_EVENT_TIME] = t;
+    input[INPUT_SEQ] = seq;
+    for (let i = 0; i < a.slab.length; i++) {
+      if (this.xOk[i] === 1) {
+        input[INPUT_VALUE] = this.xs[i]!;
+        a.slab[i]!.add(f, at + a.slabOffsets[i]!, input);
+      }
+    }
     for (let j = 0; j < a.objects.length; j++) {
       const x = this.os[j];
       if (x !== undefined) a.objects[j]!.add(store.objects[j]![slot], x, t, seq);

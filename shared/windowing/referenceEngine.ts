@@ -318,7 +318,7 @@ export class ReferenceEngine<T, A extends AggregationSpecs<T>> implements Window
         agg.init(state, 0);
         for (const e of events) {
           const x = agg.extract(e.value);
-          if (typeof x === 'number' && Number.isFinite(x)) agg.add(state, 0, x, e.t, e.seq);
+          if (typeof x === 'number' && Number.isFinite(x)) agg.add(state, 0, Float64Array.of(x, e.t, e.seq));
         }
         out[a.names[i]!] = agg.result(state, 0);
       } else {

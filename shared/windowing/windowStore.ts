@@ -41,7 +41,9 @@ export class WindowStore<T> {
   private capacity = 0;
   /** slots ever handed out */
   top = 0;
-  private readonly freeSlots: number[] = [];
+  /** freed slots, reused first-freed first-used so that slots keep the order keys arrive in */
+  private freeSlots: number[] = [];
+  private freeHead = 0;
   /** per object aggregation, per slot */
   readonly objects: unknown[][];
   /** slot -> (partition -> lowest offset) for the rare window fed by more than one partition */
@@ -51,14 +53,19 @@ export class WindowStore<T> {
   /**
    * Keys get a small integer id; each id's windows form a list starting at keyHead[id]. Opening and
    * closing windows then never touches the hash map: one Map lookup per event, one insert per new
-   * key. Ids of keys without windows are kept (a key usually comes back for its next window) and
-   * swept once they outnumber the open windows.
+   * key. A key without windows keeps its id (it usually comes back for its next window; deleting
+   * and re-inserting every key at each window boundary would churn and scramble the table): ids
+   * empty since before the previous sweep are swept once empty keys outnumber the open windows.
    */
   private readonly keyIds = new Map<string, number>();
   private readonly keyNames: (string | undefined)[] = [];
   readonly keyHead: number[] = [];
+  /** sweep epoch in which the key lost its last window (-1: it has windows) */
+  private readonly keyEmptySince: number[] = [];
   private readonly freeKeyIds: number[] = [];
   private emptyKeys = 0;
+  private epoch = 0;
+  private sweepAbove = 4096;
 
   constructor(readonly aggs: CompiledAggregations<T>) {
     this.stride = META + aggs.slabSlots;
@@ -87,6 +94,7 @@ export class WindowStore<T> {
     this.keyIds.set(key, id);
     this.keyNames[id] = key;
     this.keyHead[id] = -1;
+    this.keyEmptySince[id] = this.epoch;
     this.emptyKeys++;
     return id;
   }
@@ -103,8 +111,16 @@ export class WindowStore<T> {
   /** A fresh slot for key id `kid` with metadata zeroed, aggregation state initialised and ALIVE set. */
   alloc(kid: number): number {
     let slot: number;
-    if (this.freeSlots.length > 0) slot = this.freeSlots.pop()!;
-    else {
+    if (this.freeHead < this.freeSlots.length) {
+      slot = this.freeSlots[this.freeHead++]!;
+      if (this.freeHead === this.freeSlots.length) {
+        this.freeSlots.length = 0;
+        this.freeHead = 0;
+      } else if (this.freeHead > 4096 && this.freeHead * 2 > this.freeSlots.length) {
+        this.freeSlots = this.freeSlots.slice(this.freeHead);
+        this.freeHead = 0;
+      }
+    } else {
       if (this.top === this.capacity) this.grow();
       slot = this.top++;
     }
@@ -146,13 +162,14 @@ export class WindowStore<T> {
   /** Makes `slot` the first window of key id `kid`. */
   setHead(kid: number, slot: number): void {
     const old = this.keyHead[kid]!;
-    if (old === -1 && slot !== -1) this.emptyKeys--;
-    else if (old !== -1 && slot === -1 && ++this.emptyKeys > Math.max(4096, this.open)) {
-      this.keyHead[kid] = -1;
-      this.sweepEmptyKeys();
-      return;
-    }
     this.keyHead[kid] = slot;
+    if (old === -1 && slot !== -1) {
+      this.emptyKeys--;
+      this.keyEmptySince[kid] = -1;
+    } else if (old !== -1 && slot === -1) {
+      this.keyEmptySince[kid] = this.epoch;
+      if (++this.emptyKeys > this.sweepAbove && this.emptyKeys > this.open) this.sweepEmptyKeys();
+    }
   }
 
   /** Inserts `slot` after `prev` (-1: first) in its key's list. */
@@ -185,13 +202,25 @@ export class WindowStore<T> {
   }
 
   private sweepEmptyKeys(): void {
+    let kept = 0;
     for (const [key, id] of this.keyIds) {
       if (this.keyHead[id] !== -1) continue;
+      if (this.keyEmptySince[id]! === this.epoch) {
+        kept++;
+        continue;
+      }
       this.keyIds.delete(key);
       this.keyNames[id] = undefined;
       this.freeKeyIds.push(id);
     }
-    this.emptyKeys = 0;
+    this.epoch++;
+    this.emptyKeys = kept;
+    this.sweepAbove = kept + Math.max(4096, this.open);
+  }
+
+  /** Keys known to the store (with or without open windows), for tests and metrics. */
+  get keyCount(): number {
+    return this.keyIds.size;
   }
 
   /** Records that the window needs `offset` of `partition`. */

@@ -15,12 +15,22 @@ export interface SlabAggregator<T, R> {
   readonly slots: number;
   readonly extract: (value: T) => number | null | undefined;
   init(state: Float64Array, at: number): void;
-  add(state: Float64Array, at: number, x: number, eventTime: number, seq: number): void;
+  /**
+   * Folds one value into the window state at `at`. `input` holds [value, eventTime, arrival seq]
+   * (see INPUT_*): a reused array rather than three number arguments, because doubles passed to a
+   * call V8 does not inline are boxed, an allocation per event per aggregation.
+   */
+  add(state: Float64Array, at: number, input: Float64Array): void;
   /** fold the window at `from` into the window at `into` */
   merge(state: Float64Array, into: number, from: number): void;
   /** a fresh value each call: panes are handed to consumers who may keep them */
   result(state: Float64Array, at: number): R;
 }
+
+/** Positions in the `input` array given to SlabAggregator.add. */
+export const INPUT_VALUE = 0;
+export const INPUT_EVENT_TIME = 1;
+export const INPUT_SEQ = 2;
 
 export interface ObjectAggregator<T, X, S, R> {
   readonly kind: 'object';

@@ -12,10 +12,12 @@ import { sum } from './sum.js';
 
 type Obs = { t: number; x: number };
 
+const input = (x: number, t: number, seq: number) => Float64Array.of(x, t, seq);
+
 function fold<R>(agg: SlabAggregator<number, R>, obs: readonly Obs[]): R {
   const s = new Float64Array(agg.slots);
   agg.init(s, 0);
-  obs.forEach((o, seq) => agg.add(s, 0, o.x, o.t, seq));
+  obs.forEach((o, seq) => agg.add(s, 0, input(o.x, o.t, seq)));
   return agg.result(s, 0);
 }
 
@@ -24,8 +26,8 @@ function foldMerged<R>(agg: SlabAggregator<number, R>, a: readonly Obs[], b: rea
   const s = new Float64Array(agg.slots * 2);
   agg.init(s, 0);
   agg.init(s, agg.slots);
-  a.forEach((o, seq) => agg.add(s, 0, o.x, o.t, seq));
-  b.forEach((o, seq) => agg.add(s, agg.slots, o.x, o.t, a.length + seq));
+  a.forEach((o, seq) => agg.add(s, 0, input(o.x, o.t, seq)));
+  b.forEach((o, seq) => agg.add(s, agg.slots, input(o.x, o.t, a.length + seq)));
   agg.merge(s, 0, agg.slots);
   return agg.result(s, 0);
 }

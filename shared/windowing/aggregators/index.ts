@@ -1,4 +1,4 @@
-export type { Aggregator, AggregationSpecs, ObjectAggregator, ResultOf, ResultsOf, SlabAggregator } from './aggregator.js';
+export { INPUT_EVENT_TIME, INPUT_SEQ, INPUT_VALUE, type Aggregator, type AggregationSpecs, type ObjectAggregator, type ResultOf, type ResultsOf, type SlabAggregator } from './aggregator.js';
 export { count } from './count.js';
 export { first } from './first.js';
 export { last } from './last.js';

@@ -1,4 +1,13 @@
-import type { SlabAggregator } from './aggregator.js';
+import { INPUT_EVENT_TIME, INPUT_SEQ, INPUT_VALUE, type SlabAggregator } from './aggregator.js';
+
+function take(s: Float64Array, at: number, x: number, t: number, seq: number): void {
+  const lt = s[at]!;
+  if (Number.isNaN(lt) || t > lt || (t === lt && seq > s[at + 1]!)) {
+    s[at] = t;
+    s[at + 1] = seq;
+    s[at + 2] = x;
+  }
+}
 
 /**
  * Value of the event with the largest event time (not the last to arrive); among equal event
@@ -15,17 +24,12 @@ export function last<T>(extract: (value: T) => number | null | undefined): SlabA
       s[at + 1] = 0;
       s[at + 2] = 0;
     },
-    add(s, at, x, t, seq) {
-      const lt = s[at]!;
-      if (Number.isNaN(lt) || t > lt || (t === lt && seq > s[at + 1]!)) {
-        s[at] = t;
-        s[at + 1] = seq;
-        s[at + 2] = x;
-      }
+    add(s, at, input) {
+      take(s, at, input[INPUT_VALUE]!, input[INPUT_EVENT_TIME]!, input[INPUT_SEQ]!);
     },
     merge(s, into, from) {
       const t = s[from]!;
-      if (!Number.isNaN(t)) this.add(s, into, s[from + 2]!, t, s[from + 1]!);
+      if (!Number.isNaN(t)) take(s, into, s[from + 2]!, t, s[from + 1]!);
     },
     result(s, at) {
       return Number.isNaN(s[at]!) ? null : s[at + 2]!;

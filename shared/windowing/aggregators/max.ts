@@ -1,4 +1,4 @@
-import type { SlabAggregator } from './aggregator.js';
+import { INPUT_VALUE, type SlabAggregator } from './aggregator.js';
 
 /** Largest finite value; null for an empty window. */
 export function max<T>(extract: (value: T) => number | null | undefined): SlabAggregator<T, number | null> {
@@ -10,7 +10,8 @@ export function max<T>(extract: (value: T) => number | null | undefined): SlabAg
     init(s, at) {
       s[at] = -Infinity;
     },
-    add(s, at, x) {
+    add(s, at, input) {
+      const x = input[INPUT_VALUE]!;
       if (x > s[at]!) s[at] = x;
     },
     merge(s, into, from) {

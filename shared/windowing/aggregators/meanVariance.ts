@@ -1,4 +1,4 @@
-import type { SlabAggregator } from './aggregator.js';
+import { INPUT_VALUE, type SlabAggregator } from './aggregator.js';
 
 export interface MeanVariance {
   /** number of finite values */
@@ -25,7 +25,8 @@ export function meanVariance<T>(extract: (value: T) => number | null | undefined
       s[at + 1] = 0;
       s[at + 2] = 0;
     },
-    add(s, at, x) {
+    add(s, at, input) {
+      const x = input[INPUT_VALUE]!;
       const n = s[at]! + 1;
       const mean = s[at + 1]!;
       const delta = x - mean;

@@ -1,4 +1,4 @@
-import type { SlabAggregator } from './aggregator.js';
+import { INPUT_VALUE, type SlabAggregator } from './aggregator.js';
 
 /** Sum of the finite values; 0 for an empty window. */
 export function sum<T>(extract: (value: T) => number | null | undefined): SlabAggregator<T, number> {
@@ -10,8 +10,8 @@ export function sum<T>(extract: (value: T) => number | null | undefined): SlabAg
     init(s, at) {
       s[at] = 0;
     },
-    add(s, at, x) {
-      s[at]! += x;
+    add(s, at, input) {
+      s[at]! += input[INPUT_VALUE]!;
     },
     merge(s, into, from) {
       s[into]! += s[from]!;
