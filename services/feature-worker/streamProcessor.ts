@@ -236,8 +236,20 @@ export class StreamProcessor {
     };
   }
 
-  restore(s: ProcessorSnapshot): void {
-    this.engine.restore(s.engine);
+  /**
+   * Restores a checkpoint taken by `snapshot()`. The restart itself took processing time: without
+   * care every partition would look idle to the restored engine and stop holding the watermark
+   * back before it had a chance to read, firing windows early. So the restored partitions count as
+   * active as of `now` (as a fresh start would), and idleness is measured from the restart.
+   */
+  restore(s: ProcessorSnapshot, now: number): void {
+    const engine = s.engine;
+    const processingTime = Math.max(now, typeof engine.processingTime === 'number' ? engine.processingTime : now);
+    this.engine.restore({
+      ...engine,
+      processingTime,
+      partitions: engine.partitions.map(([partition, maxEventTime, , processedThrough]) => [partition, maxEventTime, processingTime, processedThrough] as const),
+    });
     this.duplicates.restore(s.duplicates);
     this.processed.clear();
     for (const [partition, offset] of s.processed) this.processed.set(partition, offset);

@@ -57,7 +57,7 @@ export class StreamRunner {
     const { processor, checkpoints, group, consumer } = this.o;
     const saved = checkpoints.load<ProcessorSnapshot>(group, processor.name);
     if (saved) {
-      processor.restore(saved);
+      processor.restore(saved, this.o.now());
       this.o.logger.info({ stream: processor.name, windows: saved.engine.windows.length }, 'restored worker checkpoint');
     }
     processor.addPartitions(consumer.assignment().map((a) => a.partition));

@@ -9,7 +9,7 @@ import { startSimulator } from '../../services/simulator/simulatorRun.js';
 import { driftlineConfigSchema } from '../../shared/config/configSchema.js';
 import { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
 import { describeWithService } from '../services/serviceEnv.js';
-import { testConfig } from './pipelineFixture.js';
+import { testConfig, until } from './pipelineFixture.js';
 
 const bin = fileURLToPath(new URL('../../bin/driftline.js', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,22 +67,24 @@ describeWithService('mqtt', 'crash recovery: SIGKILL of the worker and of the in
     const { url } = mqttService();
     const tag = `${process.pid}-${Date.now()}`;
 
+    // No idle timeout: windows then fire only at the final drain, whatever the processing-time
+    // pauses of a crash and restart, so both runs emit the same panes and can be compared row for row.
+    const settings = { idleTimeout: null };
     // Reference: one uninterrupted in-process run.
-    const ref = testConfig(url, `driftline-ref-${tag}`);
+    const ref = testConfig(url, `driftline-ref-${tag}`, settings);
     const pipeline = await startPipeline({ config: ref.config, logger: pino({ level: 'warn' }), simulator: ref.config.simulator });
     const published = await pipeline.simulator!.done;
-    for (let i = 0; i < 600; i++) {
+    await until('the reference run to take in the dataset', () => {
       const s = pipeline.status();
-      if (s.received === published && s.worker_records === s.ingested) break;
-      await sleep(100);
-    }
+      return s.received >= published && s.worker_records === s.ingested;
+    });
     await pipeline.drain();
     await pipeline.stop();
     const want = await predictions(join(ref.dir, 'driftline.duckdb'));
     expect(want.length).toBeGreaterThan(100);
 
     // Crash run: ingest and worker as separate processes sharing the bus file, killed and restarted.
-    const crash = testConfig(url, `driftline-crash-${tag}`);
+    const crash = testConfig(url, `driftline-crash-${tag}`, settings);
     const input = crash.input as { sources: { mqtt: Record<string, unknown> } };
     input.sources.mqtt.batch = { max_messages: 100 };
     (crash.input as { log_level: string }).log_level = 'info';

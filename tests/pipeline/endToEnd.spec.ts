@@ -4,15 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
 import { startPipeline, type Pipeline } from '../../services/pipeline/pipeline.js';
 import { describeWithService } from '../services/serviceEnv.js';
-import { expectedWindows, testConfig, type ExpectedWindows } from './pipelineFixture.js';
-
-async function until(what: string, ok: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { expectedWindows, testConfig, until, type ExpectedWindows } from './pipelineFixture.js';
 
 describeWithService('mqtt', 'pipeline end to end: simulator → mosquitto → ingest → bus → worker → DuckDB', (mqttService) => {
   let expected: ExpectedWindows;
@@ -29,12 +21,12 @@ describeWithService('mqtt', 'pipeline end to end: simulator → mosquitto → in
     expect(published).toBe(expected.messages);
     await until('the dataset to reach the workers', () => {
       const s = pipeline.status();
-      return s.received === published && s.worker_records === s.ingested;
+      return s.received >= published && s.worker_records === s.ingested;
     });
 
-    // Let every partition go idle (idle_timeout 2s): the watermark then stands at the dataset's
+    // Let every partition go idle (idle_timeout 15s): the watermark then stands at the dataset's
     // end, which is what makes the 2023 fix below late rather than the start of a new window.
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 16_000));
     // Bad input, sent the way a misbehaving device would.
     const client = await mqtt.connectAsync(url, { clientId: `driftline-e2e-bad-${process.pid}` });
     const vessel = [...expected.windows.keys()].find((k) => k.startsWith('vessels|'))!.split('|')[1]!;
@@ -57,7 +49,7 @@ describeWithService('mqtt', 'pipeline end to end: simulator → mosquitto → in
     await client.endAsync();
     await until('the bad input to reach the workers', () => {
       const s = pipeline.status();
-      return s.received === published + bad.length && s.worker_records === s.ingested;
+      return s.received >= published + bad.length && s.worker_records === s.ingested;
     });
     await pipeline.drain();
     await pipeline.stop();

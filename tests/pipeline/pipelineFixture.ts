@@ -18,21 +18,27 @@ const FIVE_MIN = 300_000;
  * than max_out_of_orderness), so the expected windows follow from the dataset alone. A short
  * idle_timeout lets partitions that hold no key stop holding the watermark back.
  */
-export function testConfig(mqttUrl: string, clientId: string, dir = mkdtempSync(join(tmpdir(), 'driftline-e2e-'))): { config: DriftlineConfig; input: unknown; dir: string } {
+export function testConfig(
+  mqttUrl: string,
+  clientId: string,
+  options: { idleTimeout?: string | null; dir?: string } = {},
+): { config: DriftlineConfig; input: unknown; dir: string } {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'driftline-e2e-'));
+  const idle_timeout = options.idleTimeout === undefined ? '15s' : options.idleTimeout;
   const input = {
     sources: { mqtt: { url: mqttUrl, client_id: clientId, topics: ['driftline/#'] } },
     streams: {
       vessels: {
         schema: 'vessel_position', topic: 'driftline/vessels/{key}/position',
         window: { kind: 'tumbling', size: '24h' },
-        watermark: { max_out_of_orderness: '6h', idle_timeout: '2s', advance_when_idle: false },
+        watermark: { max_out_of_orderness: '6h', idle_timeout, advance_when_idle: false },
         allowed_lateness: '1d', max_future_skew: '1h',
         features: 'fishing-track', model: { name: 'fishing-gear', version: 'v1' },
       },
       plants: {
         schema: 'plant_telemetry', topic: 'driftline/plants/{key}/telemetry',
         window: { kind: 'tumbling', size: '5m' },
-        watermark: { max_out_of_orderness: '1h', idle_timeout: '2s', advance_when_idle: false },
+        watermark: { max_out_of_orderness: '1h', idle_timeout, advance_when_idle: false },
         allowed_lateness: '1h', max_future_skew: '1h',
         features: 'cooling-plant', model: { name: 'cooling-pue', version: '1.0.0' },
       },
@@ -77,3 +83,13 @@ export function expectedWindows(): ExpectedWindows {
   }
   return { windows, duplicates, messages };
 }
+
+/** Polls `ok` every 100 ms; fails naming `what` after `timeoutMs` (generous: CI machines are shared). */
+export async function until(what: string, ok: () => boolean, timeoutMs = 300_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
