@@ -414,10 +414,11 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     f[base + COUNT]! += 1;
     if (t < f[base + FIRST]!) f[base + FIRST] = t;
     if (t > f[base + LAST]!) f[base + LAST] = t;
-    f[base + FLAGS] = f[base + FLAGS]! | DIRTY;
-    if (f[base + PART] === p) {
-      if (offset < f[base + MINOFF]!) f[base + MINOFF] = offset;
-    } else store.noteOffset(slot, p, offset);
+    const flags = f[base + FLAGS]!;
+    if ((flags & DIRTY) === 0) f[base + FLAGS] = flags | DIRTY;
+    // Offsets only grow within a partition (smaller ones are skipped as replays), so the window's
+    // first offset from its own partition is already the lowest it needs there.
+    if (f[base + PART] !== p) store.noteOffset(slot, p, offset);
     const a = this.aggs;
     const at = base + META;
     const input = this.input;

@@ -150,7 +150,7 @@ export class WindowStore<T> {
   free(slot: number): void {
     this.f[slot * this.stride + FLAGS] = 0;
     for (let j = 0; j < this.objects.length; j++) this.objects[j]![slot] = undefined;
-    this.extraOffsets.delete(slot);
+    if (this.extraOffsets.size > 0) this.extraOffsets.delete(slot);
     this.freeSlots.push(slot);
     this.open--;
   }
