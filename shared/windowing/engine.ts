@@ -11,7 +11,7 @@ import { decodeNumber, encodeNumber, SNAPSHOT_FORMAT, type SnapshotWindow, type 
 import { TimerQueue } from './timerQueue.js';
 import { WatermarkTracker } from './watermarkTracker.js';
 import { alignDown, firstSlidingStart } from './windowAssigner.js';
-import { ALIVE, COUNT, DIRTY, EARLY, END, FIRED, FIRST, FLAGS, KEY, LAST, META, MINOFF, NEXT, PANE, PART, SEQ, START, WindowStore } from './windowStore.js';
+import { ALIVE, COUNT, DIRTY, EARLY, END, FIRED, FIRST, KEY, LAST, META, MINOFF, NEXT, PANE_STEP, PART, SEQ, START, STATE, WindowStore } from './windowStore.js';
 
 export interface WindowEngineOptions<T, A extends AggregationSpecs<T>> {
   readonly config: WindowingConfig;
@@ -353,12 +353,15 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     f[sb + NEXT] = after;
     if (prev === -1) store.setHead(kid, survivor);
     else f[prev * stride + NEXT] = survivor;
-    if (mergedEnd <= W) f[sb + FLAGS] = f[sb + FLAGS]! | FIRED;
-    else f[sb + FLAGS] = f[sb + FLAGS]! & ~FIRED;
+    if (mergedEnd <= W) f[sb + STATE] = f[sb + STATE]! | FIRED;
+    else f[sb + STATE] = f[sb + STATE]! & ~FIRED;
+    // A session's timer mostly moves later as it grows; the pending entry then fires first and
+    // re-registers at the new time (fireEventTimers), so a growing session costs no heap insert per
+    // event. Only an earlier timer (a fired session reopened by a merge) needs a new entry now.
     const timer = this.eventTimerOf(survivor);
-    if (timer !== oldTimer) this.eventTimers.add(timer, survivor, f[sb + SEQ]!);
+    if (timer < oldTimer) this.eventTimers.add(timer, survivor, f[sb + SEQ]!);
     this.addEvent(survivor);
-    if ((f[sb + FLAGS]! & FIRED) !== 0) {
+    if ((f[sb + STATE]! & FIRED) !== 0) {
       f[sb + EARLY] = Number.NaN;
       this.emit(survivor, 'LATE', false);
     } else if (this.earlyEveryMs > 0) {
@@ -373,7 +376,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
   private eventTimerOf(slot: number): number {
     const f = this.store.f;
     const base = slot * this.store.stride;
-    return (f[base + FLAGS]! & FIRED) !== 0 ? f[base + END]! + this.latenessMs : f[base + END]!;
+    return (f[base + STATE]! & FIRED) !== 0 ? f[base + END]! + this.latenessMs : f[base + END]!;
   }
 
   /** A new window [winStart, winEnd) for key id `kid`, linked after `prev` (-1: first). */
@@ -386,7 +389,6 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     const end = this.winEnd;
     f[base + START] = this.winStart;
     f[base + END] = end;
-    f[base + PANE] = 0;
     f[base + SEQ] = seq;
     f[base + PART] = this.evPartition;
     f[base + MINOFF] = this.evOffset;
@@ -395,7 +397,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     this.c.windowsOpened++;
     if (end <= this.evWatermark) {
       // Born behind the watermark (but within lateness): its first pane is LATE.
-      f[base + FLAGS] = ALIVE | FIRED;
+      f[base + STATE] = ALIVE | FIRED;
       this.eventTimers.add(end + this.latenessMs, slot, seq);
     } else {
       this.eventTimers.add(end, slot, seq);
@@ -414,8 +416,8 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
     f[base + COUNT]! += 1;
     if (t < f[base + FIRST]!) f[base + FIRST] = t;
     if (t > f[base + LAST]!) f[base + LAST] = t;
-    const flags = f[base + FLAGS]!;
-    if ((flags & DIRTY) === 0) f[base + FLAGS] = flags | DIRTY;
+    const flags = f[base + STATE]!;
+    if ((flags & DIRTY) === 0) f[base + STATE] = flags | DIRTY;
     // Offsets only grow within a partition (smaller ones are skipped as replays), so the window's
     // first offset from its own partition is already the lowest it needs there.
     if (f[base + PART] !== p) store.noteOffset(slot, p, offset);
@@ -440,7 +442,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
   private afterAdd(slot: number): void {
     const f = this.store.f;
     const base = slot * this.store.stride;
-    if ((f[base + FLAGS]! & FIRED) !== 0) this.emit(slot, 'LATE', false);
+    if ((f[base + STATE]! & FIRED) !== 0) this.emit(slot, 'LATE', false);
     else if (this.earlyEveryMs > 0 && Number.isNaN(f[base + EARLY]!)) {
       const at = this.now + this.earlyEveryMs;
       f[base + EARLY] = at;
@@ -463,21 +465,25 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
         const slot = pairs[k]!;
         const base = slot * stride;
         const f = store.f;
-        const flags = f[base + FLAGS]!;
+        const flags = f[base + STATE]!;
         if (flags === 0 || f[base + SEQ] !== pairs[k + 1]) continue;
         const end = f[base + END]!;
+        const due = (flags & FIRED) === 0 ? end : end + L;
+        if (due !== time) {
+          // The window's timer moved later (a session grew): wait for the new time.
+          if (due > time) q.add(due, slot, f[base + SEQ]!);
+          continue;
+        }
         if ((flags & FIRED) === 0) {
-          if (end !== time) continue;
           const isFinal = end + L <= W;
           f[base + EARLY] = Number.NaN;
           this.emit(slot, 'ON_TIME', isFinal);
           if (isFinal) this.close(slot);
           else {
-            f[base + FLAGS] = f[base + FLAGS]! | FIRED;
+            f[base + STATE] = f[base + STATE]! | FIRED;
             q.add(end + L, slot, f[base + SEQ]!);
           }
         } else {
-          if (end + L !== time) continue;
           this.emit(slot, 'LATE', true);
           this.close(slot);
         }
@@ -496,7 +502,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
         const slot = pairs[k]!;
         const base = slot * stride;
         const f = store.f;
-        const flags = f[base + FLAGS]!;
+        const flags = f[base + STATE]!;
         if (flags === 0 || f[base + SEQ] !== pairs[k + 1] || (flags & FIRED) !== 0 || f[base + EARLY] !== time) continue;
         f[base + EARLY] = Number.NaN;
         if ((flags & DIRTY) !== 0) this.emit(slot, 'EARLY', false);
@@ -513,7 +519,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
       key: store.keyName(slot),
       windowStart: f[base + START]!,
       windowEnd: f[base + END]!,
-      paneIndex: f[base + PANE]!,
+      paneIndex: f[base + STATE]! >>> 3,
       timing,
       isFinal,
       eventCount: count,
@@ -521,8 +527,7 @@ export class WindowEngine<T, A extends AggregationSpecs<T>> {
       lastEventTime: count > 0 ? f[base + LAST]! : null,
       results: this.results(slot, base),
     };
-    f[base + PANE]! += 1;
-    f[base + FLAGS] = f[base + FLAGS]! & ~DIRTY;
+    f[base + STATE] = (f[base + STATE]! & ~DIRTY) + PANE_STEP;
     if (timing === 'ON_TIME') this.c.panesOnTime++;
     else if (timing === 'LATE') this.c.panesLate++;
     else this.c.panesEarly++;

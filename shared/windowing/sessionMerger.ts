@@ -1,4 +1,4 @@
-import { COUNT, DIRTY, EARLY, FIRST, FLAGS, LAST, META, MINOFF, PANE, PART, type WindowStore } from './windowStore.js';
+import { COUNT, DIRTY, EARLY, FIRST, LAST, META, MINOFF, PANE_STEP, PART, STATE, type WindowStore } from './windowStore.js';
 
 /**
  * Folds session window `from` into `into` when an event's proto-window [t, t + gap) bridges them.
@@ -15,8 +15,10 @@ export function mergeSessionState<T>(store: WindowStore<T>, into: number, from: 
   f[bi + COUNT]! += f[bf + COUNT]!;
   if (f[bf + FIRST]! < f[bi + FIRST]!) f[bi + FIRST] = f[bf + FIRST]!;
   if (f[bf + LAST]! > f[bi + LAST]!) f[bi + LAST] = f[bf + LAST]!;
-  if (f[bf + PANE]! > f[bi + PANE]!) f[bi + PANE] = f[bf + PANE]!;
-  f[bi + FLAGS] = f[bi + FLAGS]! | (f[bf + FLAGS]! & DIRTY);
+  const si = f[bi + STATE]!;
+  const sf = f[bf + STATE]!;
+  const pane = Math.max(si >>> 3, sf >>> 3);
+  f[bi + STATE] = pane * PANE_STEP + ((si | (sf & DIRTY)) & 7);
   const early = f[bf + EARLY]!;
   if (!Number.isNaN(early) && !(f[bi + EARLY]! <= early)) f[bi + EARLY] = early;
   for (let i = 0; i < a.slab.length; i++) a.slab[i]!.merge(f, bi + META + a.slabOffsets[i]!, bf + META + a.slabOffsets[i]!);
