@@ -7,9 +7,9 @@ import type { InsertRow } from './insertBatches.js';
 import type { InsertTarget } from './streamingInserter.js';
 
 /**
- * Unit tests of the sink's insertAll handling. The emulator never refuses a row with per-row
- * `insertErrors` the way BigQuery does (it fails the whole request instead; see
- * tests/services/bigquerySink.spec.ts), so these use REAL `Table` objects of @google-cloud/bigquery
+ * Unit tests of the sink's insertAll handling. The emulator refuses rows per row only for an unknown
+ * field (bigqueryEmulator.spec.ts covers that); a bad value fails its whole request with a 500, and it
+ * never reports `stopped` or transient row errors. So these use REAL `Table` objects of @google-cloud/bigquery
  * whose HTTP layer (`request`) is replaced by a script of insertAll responses: the client's own
  * code turns `insertErrors` into its PartialFailureError, and the sink must handle what it throws.
  */
@@ -88,6 +88,15 @@ describe('BigQuerySink (insertAll handling, HTTP layer scripted)', () => {
     // deterministic: the same rejection replayed gets the same dead-letter id
     expect(letter.id).toBe(rowId(['rejected', 'bigquery', 'predictions', letter.payload as string]));
     expect(requests[1].body.rows[0].insertId).toBe(letter.id);
+  });
+
+  it('reads a missing insertErrors[].index as row 0 (JSON that omits default values, as the emulator sends)', async () => {
+    const { sink, requests } = await sinkWith([
+      () => ({ insertErrors: [{ errors: [{ reason: 'invalid', location: 'flag', message: 'no such field: flag.' }] }] }),
+      ok,
+    ]);
+    expect(await sink.write('vessels', [vessel({ mmsi: '5' }), vessel({ mmsi: '6' })])).toEqual({ written: 1, deadLettered: 1 });
+    expect(JSON.parse((requests[1].body.rows[0].json as { payload: string }).payload).mmsi).toBe('5');
   });
 
   it('resends rows reported `stopped` (another row was invalid) and dead-letters only the invalid one', async () => {

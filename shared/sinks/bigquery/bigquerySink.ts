@@ -23,6 +23,8 @@ export interface BigQuerySinkOptions extends BigQueryConnection {
    * Default true, like the DuckDB sink; false when the pipeline's account may only insert rows.
    */
   readonly init?: boolean;
+  /** with init: also create the `<table>_dedup` views (default true) */
+  readonly views?: boolean;
   /** `source` of dead letters for rows this sink refuses; default `bigquery` */
   readonly source?: string;
   readonly limits?: BatchLimits;
@@ -96,7 +98,7 @@ export class BigQuerySink implements Sink {
     let report: WarehouseInitReport | undefined;
     if ((options.init ?? true) && !options.targets) {
       const tables = [...new Map([...(options.tables ?? Object.values(warehouseTables)), deadLettersTable].map((d) => [d.name, d])).values()];
-      report = await initBigQueryWarehouse(queryClient, { datasetId: options.datasetId, location: options.location, tables });
+      report = await initBigQueryWarehouse(queryClient, { datasetId: options.datasetId, location: options.location, tables, views: options.views });
     }
     return new BigQuerySink(options, queryClient, insertClient, report);
   }
@@ -159,7 +161,11 @@ export class BigQuerySink implements Sink {
     }
   }
 
-  /** Standard SQL on the warehouse; unqualified table names resolve in the sink's dataset. */
+  /**
+   * Standard SQL on the warehouse. Unqualified table names resolve in the sink's dataset on BigQuery;
+   * the emulator (v0.8.1) ignores the default dataset when several datasets hold the name, so
+   * qualify them (`tableRef`) in code that must also run there.
+   */
   async query(sql: string, options: QueryOptions = {}): Promise<Record<string, unknown>[]> {
     const [rows] = await this.queryClient.query({
       query: sql,

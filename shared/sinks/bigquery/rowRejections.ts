@@ -27,7 +27,7 @@ interface PartialFailureLike {
   readonly name?: string;
   readonly errors?: readonly { readonly row?: unknown; readonly errors?: readonly RowError[] }[];
   /** the insertAll response: its `insertErrors` keep each error's `location`, which `errors` drops */
-  readonly response?: { readonly insertErrors?: readonly { readonly errors?: readonly RowError[] }[] };
+  readonly response?: { readonly insertErrors?: readonly { readonly index?: number; readonly errors?: readonly RowError[] }[] };
 }
 
 /**
@@ -39,26 +39,27 @@ export function isPartialFailure(err: unknown): err is PartialFailureLike {
 }
 
 /**
- * Sorts the rows of a PartialFailureError. The client reports each failed row as the very object it
- * was given (`rows[insertError.index]`), so rows are matched to the batch by identity; a row it
- * reports that is not in the batch means the response was misread, and the whole batch fails
- * rather than landing a guess.
+ * Sorts the rows of a PartialFailureError. Rows are located by the response's `insertErrors[].index`
+ * into the batch, read as 0 when absent: JSON encoders that omit default values (proto3 JSON, Go's
+ * omitempty; the emulator does this) leave out `index: 0`, and the client then reports that row as
+ * `undefined`. Without a response, the client's `row` (the very object it was given) is used. A row
+ * that cannot be located fails the whole batch rather than landing a guess.
  */
 export function splitPartialFailure(err: PartialFailureLike, batch: readonly InsertRow[]): PartialFailure {
-  const inBatch = new Set<unknown>(batch);
   const retry: InsertRow[] = [];
   const rejected: RejectedRow[] = [];
-  const failures = err.errors ?? [];
-  for (let i = 0; i < failures.length; i++) {
-    const failure = failures[i];
-    if (!inBatch.has(failure.row)) {
-      throw new Error(`BigQuery insertAll reported an error for a row that was not in the request: ${JSON.stringify(failure).slice(0, 500)}`);
+  const fromResponse = err.response?.insertErrors;
+  const failures: { row: unknown; errors: readonly RowError[] }[] = fromResponse
+    ? fromResponse.map((f) => ({ row: batch[f.index ?? 0], errors: f.errors ?? [] }))
+    : (err.errors ?? []).map((f) => ({ row: f.row, errors: f.errors ?? [] }));
+  const inBatch = new Set<unknown>(batch);
+  for (const failure of failures) {
+    if (failure.row === undefined || !inBatch.has(failure.row)) {
+      throw new Error(`BigQuery insertAll reported an error for a row that was not in the request: ${JSON.stringify(failure.errors).slice(0, 500)}`);
     }
     const row = failure.row as InsertRow;
-    // the client builds errors[i] from response.insertErrors[i], keeping only reason and message
-    const errors = err.response?.insertErrors?.[i]?.errors ?? failure.errors ?? [];
-    if (isRetryableRowError(errors.map((e) => e.reason))) retry.push(row);
-    else rejected.push({ row, errors });
+    if (isRetryableRowError(failure.errors.map((e) => e.reason))) retry.push(row);
+    else rejected.push({ row, errors: failure.errors });
   }
   return { retry, rejected };
 }
