@@ -10,7 +10,7 @@
  * - session: 5 min gap, 50,000 keys x 10 events in bursts.
  * - memory: heap + ArrayBuffers after GC with 100,000 open tumbling windows, divided by the open
  *   windows. Keys are created as fresh strings, as JSON.parse would, so they count too.
- * events_per_s / baseline_events_per_s are medians over 7 alternating runs; ratio is the median of
+ * events_per_s / baseline_events_per_s are medians over 11 alternating runs; ratio is the median of
  * the per-run ratios. Progress goes to stderr; the last stdout line is the JSON summary.
  */
 import { spawnSync } from 'node:child_process';
@@ -255,7 +255,7 @@ function main(): void {
   let panes = 0;
   // Engine and baseline alternate so that machine noise (other processes share the 2 cores) hits
   // both alike; the ratio is the median of the per-pair ratios; one warm-up pair is discarded.
-  for (let rep = 0; rep < 8; rep++) {
+  for (let rep = 0; rep < 12; rep++) {
     const b = runBaseline(events);
     const e = runEngine(events);
     panes = e.sink.panes;
