@@ -40,7 +40,10 @@ const columnName = /^[a-z_][a-z0-9_]{0,299}$/;
  * Declares a table and checks the declaration, so a mistake fails when the module loads (in every
  * test) rather than when BigQuery or DuckDB first sees the table.
  */
-export function defineTable<const C extends readonly Column[]>(def: TableDef<C>): TableDef<C> {
+export function defineTable<const C extends readonly Column[]>(def: TableDef<C>): TableDef<C>;
+/** A declaration built at run time (e.g. a test deriving a grown table from an existing one). */
+export function defineTable(def: TableDef): TableDef;
+export function defineTable(def: TableDef): TableDef {
   const where = `table '${def.name}' (schemas/tables)`;
   const fail = (problem: string, fix: string): never => {
     throw new Error(`${where}: ${problem}; ${fix}`);

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Column } from '../../../schemas/tables/column.js';
@@ -66,8 +68,52 @@ describe('DuckDbSink', () => {
       .map((r) => ({ ...r, processed_at: r.processed_at + 60_000 }));
     expect(await sink.write('predictions', replay)).toEqual({ written: replay.length, deadLettered: 0 });
     expect(await count(sink, 'predictions')).toBe(60);
+    // the first batch took the straight append, the replay the ON CONFLICT merge
+    expect(sink.stats).toEqual({ appended: 1, merged: 1 });
+    // a batch repeating a row within itself, none of it stored yet
+    const twice = classifierPrediction({ key: 'x' });
+    await sink.write('predictions', [twice, classifierPrediction({ key: 'y' }), twice]);
+    expect(await count(sink, 'predictions')).toBe(62);
+    expect(sink.stats).toEqual({ appended: 1, merged: 2 });
+    // and new rows go the fast way again
+    await sink.write('predictions', [classifierPrediction({ key: 'z' })]);
+    expect(sink.stats).toEqual({ appended: 2, merged: 2 });
     const after = await sink.readTable('predictions', { where: "key LIKE 'v%'" });
     expect(after).toEqual(before); // the stored rows were not touched
+  });
+
+  it('stays idempotent for batches spanning several appender chunks, duplicates across chunk boundaries', async () => {
+    const sink = await open();
+    const rows = Array.from({ length: 5000 }, (_, i) => classifierPrediction({ key: `v${i}` }));
+    await sink.write('predictions', rows.slice(0, 3000));
+    // overlaps the stored rows, and repeats row 10 in the third chunk of this batch
+    await sink.write('predictions', [...rows.slice(2000), ...rows.slice(0, 100), rows[10]]);
+    expect(await count(sink, 'predictions')).toBe(5000);
+    const fresh = Array.from({ length: 4500 }, (_, i) => classifierPrediction({ key: `w${i}` }));
+    await sink.write('predictions', [...fresh, fresh[1]]);
+    expect(await count(sink, 'predictions')).toBe(9500);
+    expect(sink.stats).toEqual({ appended: 1, merged: 2 });
+  });
+
+  it('leaves nothing of a failed fast-path append for a garbage collection to flush into a later transaction', async () => {
+    // An appender whose flush failed still buffers its rows, and its finalizer flushes them into
+    // whatever transaction the connection has open when it is collected. Collect all the time:
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const sink = await open();
+    const rows = Array.from({ length: 6000 }, (_, i) => classifierPrediction({ key: `v${i}` }));
+    const collector = setInterval(gc, 1);
+    try {
+      for (let b = 0; b < 6; b++) {
+        // every batch after the first repeats 100 rows of the previous one: the fast path fails, the merge lands it
+        await sink.write('predictions', rows.slice(Math.max(0, b * 1000 - 100), (b + 1) * 1000));
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      clearInterval(collector);
+    }
+    expect(sink.stats).toEqual({ appended: 1, merged: 5 });
+    expect(await count(sink, 'predictions')).toBe(6000);
   });
 
   it('keeps the newest vessel report whatever order reports and replays arrive in', async () => {

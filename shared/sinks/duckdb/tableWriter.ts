@@ -7,13 +7,17 @@ import { toDuckdbValue } from './duckdbValues.js';
 const chunkRows = 2048; // DuckDB's vector size: the most one data chunk holds
 
 /**
- * Lands rows in one table idempotently. Rows go through the DuckDB appender (the fastest way in,
- * see bench:sink-duckdb) into a TEMP staging table without constraints, then one
- * `INSERT ... SELECT ... ON CONFLICT` moves them into the primary-keyed table:
- * - `ignore` tables: `ON CONFLICT DO NOTHING`, so a replayed row is skipped;
- * - `latest` tables: `ON CONFLICT DO UPDATE ... WHERE excluded.version > stored.version`, so the
- *   newest report wins whatever order reports (and replays) arrive in.
- * The caller wraps `stage` + `merge` in one transaction: the rows land together or not at all.
+ * Lands rows in one table idempotently, two ways (see bench:sink-duckdb for the measurements):
+ * - `append`: the DuckDB appender straight into the primary-keyed table. The fastest way in; a row
+ *   whose key is already stored makes DuckDB refuse the whole transaction ("Duplicate key").
+ * - `stage` + `merge`: the appender into a TEMP staging table without constraints, then one
+ *   `INSERT ... SELECT ... ON CONFLICT` into the table: `DO NOTHING` for `ignore` tables (a replayed
+ *   row is skipped), `DO UPDATE ... WHERE excluded.version > stored.version` for `latest` tables (the
+ *   newest report wins whatever order reports and replays arrive in). Always correct, but DuckDB's
+ *   ON CONFLICT costs several times a plain insert once the table holds many rows.
+ * The sink tries `append` first and falls back to `stage` + `merge` when it fails, which a stored
+ * key makes it do only when a worker replays after a crash. The caller wraps either in one
+ * transaction: the rows land together or not at all.
  */
 export class TableWriter {
   private readonly staging: string;
@@ -39,9 +43,21 @@ export class TableWriter {
     return new TableWriter(def, columns);
   }
 
+  /** Appends parsed rows (every declared column present) straight into the table. */
+  async append(connection: DuckDBConnection, rows: readonly Record<string, unknown>[]): Promise<void> {
+    await this.appendTo(connection, rows, this.def.name, null, null);
+  }
+
   /** Appends parsed rows (every declared column present) to the staging table. */
   async stage(connection: DuckDBConnection, rows: readonly Record<string, unknown>[]): Promise<void> {
-    const appender = await connection.createAppender(this.staging, 'main', 'temp');
+    await this.appendTo(connection, rows, this.staging, 'main', 'temp');
+  }
+
+  private async appendTo(
+    connection: DuckDBConnection, rows: readonly Record<string, unknown>[], table: string, schema: string | null, catalog: string | null,
+  ): Promise<void> {
+    const appender = await connection.createAppender(table, schema, catalog);
+    let flushed = false;
     try {
       const types = this.columns.map((_, i) => appender.columnType(i));
       for (let from = 0; from < rows.length; from += chunkRows) {
@@ -55,8 +71,23 @@ export class TableWriter {
         appender.appendDataChunk(chunk);
       }
       appender.flushSync();
+      flushed = true;
     } finally {
-      appender.closeSync();
+      // A failed flush leaves its rows buffered in the appender, and the appender's finalizer would
+      // flush them again whenever it is garbage collected: into some later transaction, aborting it.
+      // Discard them first.
+      if (!flushed) {
+        try {
+          appender.clear();
+        } catch {
+          // nothing buffered, or the connection is gone
+        }
+      }
+      try {
+        appender.closeSync();
+      } catch {
+        // closing after a failed flush reports the same failure again; the first one is thrown
+      }
     }
   }
 
@@ -73,6 +104,11 @@ export class TableWriter {
 
   get table(): string {
     return this.def.name;
+  }
+
+  /** `latest` tables must compare versions, which only the merge does. */
+  get appendable(): boolean {
+    return this.def.onConflict.kind === 'ignore';
   }
 }
 
