@@ -1,0 +1,108 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { pino } from 'pino';
+import { ConfigError } from '../../shared/config/configProblem.js';
+import { loadConfig, resolveConfigPath } from '../../shared/config/loadConfig.js';
+import { openSink } from '../../shared/sinks/openSink.js';
+import { brokerForConfig, type BrokerEndpoint } from '../broker/brokerForConfig.js';
+import { openBus } from '../ingest-mqtt/openBus.js';
+import { startAisIngest, type AisIngestService } from './aisIngestService.js';
+
+interface IngestAisOptions {
+  config?: string;
+  for?: number;
+  statsEvery: number;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return n;
+}
+
+/** `driftline ingest-ais`: the AIS feeds of `sources.ais` alone, into the configured bus and warehouse. */
+export function register(program: Command): void {
+  program
+    .command('ingest-ais')
+    .description('run only the AIS ingest (sources.ais): NMEA over TCP/UDP/MQTT and AIS-catcher JSON → positions on the stream\'s bus topic, rejects to dead_letters, static data to the vessels table; Ctrl-C flushes and exits')
+    .option('-c, --config <file>', 'config file (default: ./driftline.yaml if present, else the built-in defaults); must set sources.ais')
+    .option('--for <seconds>', 'stop after this many seconds (flushes first)', seconds)
+    .option('--stats-every <seconds>', 'log counts this often on stderr', seconds, 5)
+    .addHelpText('after', '\nThe vessels table is written directly, so with sink.kind duckdb no other process may hold the DuckDB file: use `driftline run` (which starts the AIS ingest itself) for a single machine.\nThe last line on stdout is a JSON summary: {"positions","dead_letters","vessel_updates","appended"}.')
+    .action(async (opts: IngestAisOptions) => {
+      let loaded;
+      try {
+        loaded = loadConfig(resolveConfigPath(opts.config));
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { config } = loaded;
+      const ais = config.sources.ais;
+      if (!ais) {
+        process.stderr.write(`${loaded.source}: sources.ais is not set, so there is no AIS feed to ingest (fix: add sources.ais with tcp, udp, mqtt_nmea or ais_catcher; see README "AIS input")\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const logger = pino({ level: config.log_level, base: { service: 'ingest-ais' } }, pino.destination(2));
+      const closers: (() => Promise<void>)[] = [];
+      const closeAll = async () => {
+        for (const close of closers.splice(0).reverse()) await close().catch((err: Error) => logger.warn({ err: err.message }, 'error while closing'));
+      };
+      let service: AisIngestService;
+      try {
+        let broker: BrokerEndpoint | undefined;
+        if (ais.mqtt_nmea || ais.ais_catcher) {
+          broker = await brokerForConfig(config.sources.mqtt);
+          closers.push(() => broker!.close());
+        }
+        const bus = openBus(config.bus);
+        closers.push(() => bus.close());
+        const sink = await openSink(config.sink);
+        closers.push(() => sink.close());
+        const producer = await bus.producer();
+        closers.push(() => producer.close());
+        service = await startAisIngest({
+          ais, producer, sink, logger,
+          ...(broker ? { brokerUrl: broker.url, protocolVersion: broker.protocolVersion } : {}),
+        });
+        closers.push(() => service.stop());
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, 'AIS ingest failed to start');
+        await closeAll();
+        process.exitCode = 1;
+        return;
+      }
+      if (service.udpPort !== undefined) process.stderr.write(`listening for NMEA over UDP on port ${service.udpPort}\n`);
+
+      const statsTimer = setInterval(() => logger.info(service.stats(), 'AIS ingest stats'), opts.statsEvery * 1000);
+      let stopping: Promise<void> | undefined;
+      let stopped!: () => void;
+      const done = new Promise<void>((resolve) => (stopped = resolve));
+      const stop = (why: string) => {
+        stopping ??= (async () => {
+          logger.info({ why }, 'flushing');
+          clearInterval(statsTimer);
+          await closeAll();
+          const s = service.stats();
+          logger.info(s, 'AIS ingest stopped');
+          process.stdout.write(`${JSON.stringify({
+            positions: s.positions, dead_letters: Object.values(s.deadLetters).reduce((a, b) => a + (b ?? 0), 0), vessel_updates: s.vesselUpdates, appended: s.appended,
+          })}\n`);
+        })().finally(stopped);
+        return stopping;
+      };
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stopping) process.exit(130);
+        void stop(signal);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const forTimer = opts.for === undefined ? undefined : setTimeout(() => void stop(`--for ${opts.for}`), opts.for * 1000);
+      await done;
+      clearTimeout(forTimer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+}
