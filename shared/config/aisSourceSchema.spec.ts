@@ -29,6 +29,14 @@ describe('sources.ais', () => {
     expect(wrong[0]!.message).toMatch(/schema plant_telemetry/);
   });
 
+  it('refuses an AIS MQTT topic that sources.mqtt.topics also subscribes to', () => {
+    const clash = problems(['sources:', '  mqtt: { topics: ["#"] }', '  ais:', '    ais_catcher: { topic: "ais/<mmsi>/data" }'].join('\n'));
+    expect(clash.map((p) => p.path)).toEqual(['sources.ais.ais_catcher.topic']);
+    expect(clash[0]!.message).toMatch(/"#" also receives ais\/\+\/data/);
+    const apart = ['sources:', '  mqtt: { topics: ["driftline/#"] }', '  ais:', '    mqtt_nmea: { topic: "ais/nmea" }'].join('\n');
+    expect(parseConfigText(apart, 'driftline.yaml', {}).sources.ais?.mqtt_nmea).toEqual({ topic: 'ais/nmea' });
+  });
+
   it('rejects bad ports and durations with the key', () => {
     const bad = problems(['sources:', '  ais:', '    tcp: [{ host: a, port: 70000 }]', '    max_fragment_age: 0s'].join('\n'));
     expect(bad.map((p) => p.path).sort()).toEqual(['sources.ais.max_fragment_age', 'sources.ais.tcp[0].port']);

@@ -6,6 +6,7 @@ import { mqttSourceSchema } from './mqttSourceSchema.js';
 import { simulatorSchema } from './simulatorSchema.js';
 import { sinkSchema } from './sinkSchema.js';
 import { streamNamePattern, streamSchema } from './streamSchema.js';
+import { topicTemplateToFilter } from '../ais/sources/aisCatcherMqttSource.js';
 import { filterCovers } from './topicFilter.js';
 import { compileTopicPattern, patternsOverlap, topicPatternProblem } from './topicPattern.js';
 
@@ -66,6 +67,20 @@ export const driftlineConfigSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['sources', 'ais', 'stream'], message: `no stream named "${ais.stream}"`, params: { fix: `name a declared stream (${names.join(', ')}) of schema vessel_position` } });
     } else if (target.schema !== 'vessel_position') {
       ctx.addIssue({ code: 'custom', path: ['sources', 'ais', 'stream'], message: `stream "${ais.stream}" has schema ${target.schema}, but AIS positions are vessel_position`, params: { fix: 'name a stream whose schema is vessel_position' } });
+    }
+    // the MQTT ingest would take AIS messages too and dead-letter every one as unknown_topic
+    const mqttTopics = config.sources.mqtt.topics ?? [];
+    for (const [key, template] of [['mqtt_nmea', ais.mqtt_nmea?.topic], ['ais_catcher', ais.ais_catcher?.topic]] as const) {
+      if (template === undefined) continue;
+      const filter = topicTemplateToFilter(template);
+      const covering = mqttTopics.find((f) => filterCovers(f, filter));
+      if (covering !== undefined) {
+        ctx.addIssue({
+          code: 'custom', path: ['sources', 'ais', key, 'topic'],
+          message: `sources.mqtt.topics entry "${covering}" also receives ${filter}, so the MQTT ingest would dead-letter every AIS message`,
+          params: { fix: `narrow sources.mqtt.topics to the streams' topics, or move the AIS feed to a topic outside "${covering}"` },
+        });
+      }
     }
   }
   const topics = config.sources.mqtt.topics;
