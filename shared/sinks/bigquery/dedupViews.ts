@@ -31,9 +31,19 @@ export function dedupOrder(def: TableDef): string {
   return order ? `${order} ASC` : def.primaryKey;
 }
 
+/**
+ * Partitioning columns the primary key determines: `predictions.row_id` hashes the window bounds
+ * (schemas/tables/rowId.ts), so adding `window_end` to the window's PARTITION BY changes nothing, and it
+ * lets BigQuery push a `window_end` filter on the view below the window function, pruning partitions.
+ * (A filter on a column outside PARTITION BY cannot be pushed down.) The other tables' ids do not fix
+ * `received_at`: a replayed copy is received later.
+ */
+const keyDeterminedColumns: Readonly<Record<string, readonly string[]>> = { predictions: ['window_end'] };
+
 /** `QUALIFY` clause keeping one row per primary key (WHERE TRUE: BigQuery wants QUALIFY beside a WHERE/GROUP BY/HAVING). */
 export function dedupClause(def: TableDef): string {
-  return `WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY ${def.primaryKey} ORDER BY ${dedupOrder(def)}) = 1`;
+  const partition = [...(keyDeterminedColumns[def.name] ?? []), def.primaryKey].join(', ');
+  return `WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY ${dedupOrder(def)}) = 1`;
 }
 
 /** The view's standard-SQL query over `project.dataset.table`. */
