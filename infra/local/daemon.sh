@@ -3,7 +3,6 @@
 # wait-for-port, graceful stop. Sourced, never executed.
 
 LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$LOCAL_DIR/../.." && pwd)"
 STATE_ROOT="${DRIFTLINE_LOCAL_STATE:-$LOCAL_DIR/.state}"
 CACHE_ROOT="${DRIFTLINE_LOCAL_CACHE:-$LOCAL_DIR/.cache}"
 BIN_DIR="$CACHE_ROOT/bin"
@@ -23,7 +22,7 @@ pid_running() {
   [ -s "$pidfile" ] || return 1
   pid=$(cat "$pidfile")
   pid_alive "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"
+  { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$marker"
 }
 
 # pid_alive PID: the process exists and is not a zombie (an exited daemon waiting for its parent to reap it).

@@ -62,7 +62,8 @@ start() {
   log "running (pid $(cat "$PIDFILE")) on $HOST:$PORT; config $CONF; log $LOGFILE"
 }
 
-stop() { stop_daemon mosquitto "$PIDFILE" mosquitto 30; }
+# Generous grace: with a large persistence file the final save takes seconds, and a SIGKILL would lose it.
+stop() { stop_daemon mosquitto "$PIDFILE" mosquitto 90; }
 
 case "${1:-}" in
   install) install ;;
