@@ -3,8 +3,10 @@
 # wait-for-port, graceful stop. Sourced, never executed.
 
 LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck disable=SC2034  # used by the scripts that source this file
 STATE_ROOT="${DRIFTLINE_LOCAL_STATE:-$LOCAL_DIR/.state}"
 CACHE_ROOT="${DRIFTLINE_LOCAL_CACHE:-$LOCAL_DIR/.cache}"
+# shellcheck disable=SC2034
 BIN_DIR="$CACHE_ROOT/bin"
 
 log() { printf '[%s] %s\n' "${SERVICE:-infra}" "$*" >&2; }
