@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KafkaBus } from '../../shared/bus/kafka/kafkaBus.js';
+import { PubSubBus } from '../../shared/bus/pubsub/pubsubBus.js';
 import { busSchema } from '../../shared/config/busSchema.js';
 import { openBus } from './openBus.js';
 
@@ -11,7 +12,11 @@ describe('openBus', () => {
     await bus.close();
   });
 
-  it('refuses kind pubsub with a message naming the fix', () => {
-    expect(() => openBus(busSchema.parse({ kind: 'pubsub', project_id: 'p' }))).toThrow(/bus\.kind: "pubsub" is not available.*fix: use bus\.kind: embedded/);
+  it('opens the Pub/Sub bus for kind pubsub, mapping topic_prefix onto topic ids and groups onto subscriptions (no connection until used)', async () => {
+    const bus = openBus(busSchema.parse({ kind: 'pubsub', project_id: 'p', topic_prefix: 'fleet-', emulator_host: '127.0.0.1:1' }));
+    expect(bus).toBeInstanceOf(PubSubBus);
+    expect((bus as PubSubBus).topicId('vessels')).toBe('fleet-vessels');
+    expect((bus as PubSubBus).subscriptionId('vessels', 'workers')).toBe('fleet-vessels.workers');
+    await bus.close();
   });
 });

@@ -1,11 +1,11 @@
 import type { Bus } from '../../shared/bus/bus.js';
 import { EmbeddedBus } from '../../shared/bus/embedded/embeddedBus.js';
 import { KafkaBus, kafkaBusOptionsFromConfig } from '../../shared/bus/kafka/kafkaBus.js';
+import { PubSubBus, pubsubBusOptionsFromConfig } from '../../shared/bus/pubsub/pubsubBus.js';
 import type { BusConfig } from '../../shared/config/busSchema.js';
 
 /**
- * The bus `bus:` in driftline.yaml describes: the embedded log or Kafka. The Pub/Sub bus plugs in
- * here when it lands (same `Bus` interface).
+ * The bus `bus:` in driftline.yaml describes: the embedded log, Kafka or Pub/Sub (same `Bus` interface).
  */
 export function openBus(config: BusConfig): Bus {
   switch (config.kind) {
@@ -14,6 +14,6 @@ export function openBus(config: BusConfig): Bus {
     case 'kafka':
       return new KafkaBus(kafkaBusOptionsFromConfig(config));
     case 'pubsub':
-      throw new Error(`bus.kind: "${config.kind}" is not available in this build yet (fix: use bus.kind: embedded)`);
+      return new PubSubBus(pubsubBusOptionsFromConfig(config));
   }
 }
