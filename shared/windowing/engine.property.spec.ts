@@ -172,7 +172,7 @@ function expectSameOutput(actual: OutputRecord<V, unknown>[], expected: OutputRe
   }
 }
 
-const RUNS = 100;
+const RUNS = 70;
 
 describe.each(['tumbling', 'sliding', 'session'] as const)('%s windows: engine = brute-force reference', (kind) => {
   it('emits the same panes and side output, counters and needed offsets', () => {

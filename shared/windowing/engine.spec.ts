@@ -370,3 +370,20 @@ describe('determinism, bad values and the recovery contract', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual(2 * Math.min(...gaps) + 1);
   });
 });
+
+describe('restore', () => {
+  it('emits nothing itself; windows the restored watermark should pass fire on the next tick', () => {
+    const config = cfg({ window: { kind: 'tumbling', size: '1m' }, watermark: { idle_timeout: '10s', advance_when_idle: true } });
+    const source = new WindowEngine({ config, aggregations: aggs, sink: new CollectingSink(), processingTime: T0 });
+    source.process({ partition: 0, offset: 0, key: 'a', eventTime: T0 + 5 * S, value: { v: 1 } });
+    const snap = JSON.parse(JSON.stringify(source.snapshot()));
+    // restore two minutes later (processing time): the partition is long idle
+    const sink = new CollectingSink<Reading, unknown>();
+    const restored = new WindowEngine({ config, aggregations: aggs, sink, processingTime: T0 });
+    restored.restore({ ...snap, processingTime: T0 + 2 * M });
+    expect(sink.take()).toEqual([]);
+    expect(restored.watermark).toBe(T0 + 5 * S);
+    restored.advanceProcessingTime(T0 + 2 * M + 1);
+    expect(panes(sink.take()).map(brief)).toEqual(['a [0m,1m) #0 ON_TIME final n=1']);
+  });
+});

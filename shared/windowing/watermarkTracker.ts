@@ -168,8 +168,10 @@ export class WatermarkTracker {
       this.lastActivity.push(p.lastActivity);
       this.processedThrough.push(p.processedThrough);
     }
-    this.stage = state.stage;
     this.manual = state.manual;
+    // Refresh the idleness cache at `now` but keep the snapshot's watermark: if it should move, the
+    // next tick or event moves it and fires the windows it passes (restore itself emits nothing).
     this.recompute(now);
+    this.stage = state.stage;
   }
 }
