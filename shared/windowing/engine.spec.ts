@@ -374,12 +374,12 @@ describe('determinism, bad values and the recovery contract', () => {
 describe('restore', () => {
   it('emits nothing itself; windows the restored watermark should pass fire on the next tick', () => {
     const config = cfg({ window: { kind: 'tumbling', size: '1m' }, watermark: { idle_timeout: '10s', advance_when_idle: true } });
-    const source = new WindowEngine({ config, aggregations: aggs, sink: new CollectingSink(), processingTime: T0 });
+    const source = new WindowEngine<Reading, typeof aggs>({ config, aggregations: aggs, sink: new CollectingSink(), processingTime: T0 });
     source.process({ partition: 0, offset: 0, key: 'a', eventTime: T0 + 5 * S, value: { v: 1 } });
     const snap = JSON.parse(JSON.stringify(source.snapshot()));
     // restore two minutes later (processing time): the partition is long idle
     const sink = new CollectingSink<Reading, unknown>();
-    const restored = new WindowEngine({ config, aggregations: aggs, sink, processingTime: T0 });
+    const restored = new WindowEngine<Reading, typeof aggs>({ config, aggregations: aggs, sink, processingTime: T0 });
     restored.restore({ ...snap, processingTime: T0 + 2 * M });
     expect(sink.take()).toEqual([]);
     expect(restored.watermark).toBe(T0 + 5 * S);
