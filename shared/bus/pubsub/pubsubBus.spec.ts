@@ -134,4 +134,25 @@ describeWithService('pubsub', 'Pub/Sub bus against the Pub/Sub fake', (service) 
     expect(moved).toMatchObject([{ topic: `jobs${DEAD_LETTER_SUFFIX}`, partition: 0, key: 'poison', value: 'cannot be processed', timestamp: 123 }]);
     await dead.commit([{ topic: `jobs${DEAD_LETTER_SUFFIX}`, partition: 0, offset: moved[0]!.offset + 1 }]);
   }, 40_000);
+
+  it('keeps records sent before a group first subscribes only for producerGroups (Pub/Sub keeps messages per existing subscription)', async () => {
+    const bus = newBus(['early'], ['listed', 'unlisted'], { producerGroups: ['listed'] });
+    const producer = await bus.producer();
+    await producer.send('early', [{ key: 'k', value: 'before any consumer' }]);
+    const listed = await bus.consumer({ group: 'listed', topics: ['early'] });
+    const unlisted = await bus.consumer({ group: 'unlisted', topics: ['early'] });
+    expect((await pollUntil(listed, 1, 5_000)).map((r) => r.value)).toEqual(['before any consumer']);
+    expect(await pollUntil(unlisted, 1, 1_000)).toEqual([]);
+  });
+
+  it('on the fake, an ordered subscription holds back a key until its delivered message is committed (why workers must not hold acks)', async () => {
+    const bus = newBus(['held-key'], ['g']);
+    const producer = await bus.producer();
+    const consumer = await bus.consumer({ group: 'g', topics: ['held-key'] });
+    await producer.send('held-key', ['0', '1', '2'].map((value) => ({ key: 'a', value })));
+    const first = await pollUntil(consumer, 3, 1_500);
+    expect(first.map((r) => r.value)).toEqual(['0']);
+    await consumer.commit([{ topic: 'held-key', partition: 0, offset: first[0]!.offset + 1 }]);
+    expect((await pollUntil(consumer, 1, 5_000)).map((r) => r.value)).toEqual(['1']);
+  });
 });

@@ -2,7 +2,7 @@ import { PubSub, v1 } from '@google-cloud/pubsub';
 import type { Bus, BusConsumer, BusProducer } from '../bus.js';
 import { PubSubConsumer } from './pubsubConsumer.js';
 import { PubSubProducer } from './pubsubProducer.js';
-import { checkResourceId, TopicAdmin } from './topicAdmin.js';
+import { checkResourceId, TopicAdmin, type SubscriptionSpec } from './topicAdmin.js';
 
 export interface PubSubBusOptions {
   readonly projectId: string;
@@ -19,6 +19,12 @@ export interface PubSubBusOptions {
    * moves to `<topic id>.dead-letter`, readable as bus topic `<stream>.dead-letter`; default 5; 0 for none.
    */
   readonly maxDeliveryAttempts?: number;
+  /**
+   * Groups whose subscriptions the producer creates along with each topic. Pub/Sub keeps a message only
+   * for subscriptions that exist when it is published, so records an ingest sends before the worker's
+   * first start are lost unless its group is listed here (or the subscription was made beforehand).
+   */
+  readonly producerGroups?: readonly string[];
 }
 
 /** Suffix of the dead-letter topic of a bus topic. */
@@ -69,9 +75,27 @@ export class PubSubBus implements Bus {
     return `${this.topicId(busTopic)}.${group}`;
   }
 
+  /** How `<topic id>.<group>` is created: ordered, with the dead-letter policy (none on a dead-letter topic itself). */
+  private subscriptionSpec(busTopic: string, group: string): SubscriptionSpec {
+    const topic = this.topicId(busTopic);
+    const subscription = this.subscriptionId(busTopic, group);
+    checkResourceId('topic', topic, busTopic);
+    checkResourceId('subscription', subscription, `${busTopic} / group ${group}`);
+    const attempts = this.o.maxDeliveryAttempts ?? 5;
+    const deadLetter = attempts > 0 && !busTopic.endsWith(DEAD_LETTER_SUFFIX)
+      ? { topic: topic + DEAD_LETTER_SUFFIX, maxDeliveryAttempts: attempts }
+      : undefined;
+    return { topic, subscription, ackDeadlineSeconds: this.o.ackDeadlineSeconds ?? 60, deadLetter };
+  }
+
   async producer(): Promise<BusProducer> {
     this.assertOpen('producer');
-    const p = new PubSubProducer(this.pubsub, this.admin, (t) => this.topicId(t), (x) => this.producers.delete(x));
+    const groups = this.o.producerGroups ?? [];
+    const prepare = async (t: string): Promise<void> => {
+      await this.admin.ensureTopic(this.topicId(t));
+      for (const g of groups) await this.admin.ensureSubscription(this.subscriptionSpec(t, g));
+    };
+    const p = new PubSubProducer(this.pubsub, prepare, (t) => this.topicId(t), (x) => this.producers.delete(x));
     this.producers.add(p);
     return p;
   }
@@ -84,18 +108,11 @@ export class PubSubBus implements Bus {
     }
     const topics = [...new Set(options.topics)];
     if (topics.length === 0) throw new TypeError(`pubsub bus consumer of group '${options.group}': topics is empty`);
-    const attempts = this.o.maxDeliveryAttempts ?? 5;
     const subscriptions = new Map<string, string>();
     for (const t of topics) {
-      const topic = this.topicId(t);
-      const subscription = this.subscriptionId(t, options.group);
-      checkResourceId('topic', topic, t);
-      checkResourceId('subscription', subscription, `${t} / group ${options.group}`);
-      const deadLetter = attempts > 0 && !t.endsWith(DEAD_LETTER_SUFFIX)
-        ? { topic: topic + DEAD_LETTER_SUFFIX, maxDeliveryAttempts: attempts }
-        : undefined;
-      await this.admin.ensureSubscription({ topic, subscription, ackDeadlineSeconds: this.o.ackDeadlineSeconds ?? 60, deadLetter });
-      subscriptions.set(t, this.pubsub.subscription(subscription).name);
+      const spec = this.subscriptionSpec(t, options.group);
+      await this.admin.ensureSubscription(spec);
+      subscriptions.set(t, this.pubsub.subscription(spec.subscription).name);
     }
     const c = new PubSubConsumer(this.subscriber, {
       group: options.group,

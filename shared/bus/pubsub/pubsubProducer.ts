@@ -1,6 +1,6 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
 import type { BusProducer, OutgoingRecord } from '../bus.js';
-import { checkResourceId, type TopicAdmin } from './topicAdmin.js';
+import { checkResourceId } from './topicAdmin.js';
 
 function checkRecords(topic: string, records: readonly OutgoingRecord[]): void {
   if (!Array.isArray(records)) throw new TypeError(`send('${topic}'): records must be an array`);
@@ -31,7 +31,8 @@ export class PubSubProducer implements BusProducer {
 
   constructor(
     private readonly pubsub: PubSub,
-    private readonly admin: TopicAdmin,
+    /** creates the topic (and the subscriptions records must wait in) before the first publish */
+    private readonly prepare: (busTopic: string) => Promise<void>,
     private readonly topicId: (busTopic: string) => string,
     private readonly onClose: (p: PubSubProducer) => void,
   ) {}
@@ -46,14 +47,13 @@ export class PubSubProducer implements BusProducer {
       return Promise.reject(err);
     }
     if (records.length === 0) return Promise.resolve();
-    const p = this.publish(id, records);
+    const p = this.prepare(topic).then(() => this.publish(id, records));
     this.inFlight.add(p);
     void p.then(() => this.inFlight.delete(p), () => this.inFlight.delete(p));
     return p;
   }
 
   private async publish(id: string, records: readonly OutgoingRecord[]): Promise<void> {
-    await this.admin.ensureTopic(id);
     const handle = this.handle(id);
     const now = Date.now();
     const results = await Promise.allSettled(records.map((r) => handle.publishMessage({
