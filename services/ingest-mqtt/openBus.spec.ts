@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { KafkaBus } from '../../shared/bus/kafka/kafkaBus.js';
 import { PubSubBus } from '../../shared/bus/pubsub/pubsubBus.js';
 import { busSchema } from '../../shared/config/busSchema.js';
+import { DEAD_LETTER_TOPIC } from '../../shared/deadLetters/deadLetter.js';
+import { WORKER_GROUP } from '../feature-worker/featureWorker.js';
 import { openBus } from './openBus.js';
 
 describe('openBus', () => {
@@ -17,6 +19,9 @@ describe('openBus', () => {
     expect(bus).toBeInstanceOf(PubSubBus);
     expect((bus as PubSubBus).topicId('vessels')).toBe('fleet-vessels');
     expect((bus as PubSubBus).subscriptionId('vessels', 'workers')).toBe('fleet-vessels.workers');
+    // The ingest creates the feature worker's subscriptions, so records sent before the worker starts are kept.
+    expect((bus as PubSubBus).producerGroups('vessels')).toEqual([WORKER_GROUP]);
+    expect((bus as PubSubBus).producerGroups(DEAD_LETTER_TOPIC)).toEqual([`${WORKER_GROUP}.dead-letters`]);
     await bus.close();
   });
 });

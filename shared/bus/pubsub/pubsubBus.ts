@@ -20,11 +20,12 @@ export interface PubSubBusOptions {
    */
   readonly maxDeliveryAttempts?: number;
   /**
-   * Groups whose subscriptions the producer creates along with each topic. Pub/Sub keeps a message only
-   * for subscriptions that exist when it is published, so records an ingest sends before the worker's
-   * first start are lost unless its group is listed here (or the subscription was made beforehand).
+   * Per bus topic, the groups whose subscriptions the producer creates along with the topic. Pub/Sub keeps
+   * a message only for subscriptions that exist when it is published, so records an ingest sends before
+   * the worker's first start are lost unless its group is named here (or the subscription was made
+   * beforehand). Name only groups that will read the topic: a subscription nobody reads fills up.
    */
-  readonly producerGroups?: readonly string[];
+  readonly producerGroups?: (busTopic: string) => readonly string[];
 }
 
 /** Suffix of the dead-letter topic of a bus topic. */
@@ -65,6 +66,11 @@ export class PubSubBus implements Bus {
     this.admin = new TopicAdmin(this.pubsub);
   }
 
+  /** Groups whose subscriptions producers create with a topic (see PubSubBusOptions.producerGroups). */
+  producerGroups(busTopic: string): readonly string[] {
+    return this.o.producerGroups?.(busTopic) ?? [];
+  }
+
   /** The Pub/Sub topic id of a bus topic. */
   topicId(busTopic: string): string {
     return this.prefix + busTopic;
@@ -90,10 +96,9 @@ export class PubSubBus implements Bus {
 
   async producer(): Promise<BusProducer> {
     this.assertOpen('producer');
-    const groups = this.o.producerGroups ?? [];
     const prepare = async (t: string): Promise<void> => {
       await this.admin.ensureTopic(this.topicId(t));
-      for (const g of groups) await this.admin.ensureSubscription(this.subscriptionSpec(t, g));
+      for (const g of this.producerGroups(t)) await this.admin.ensureSubscription(this.subscriptionSpec(t, g));
     };
     const p = new PubSubProducer(this.pubsub, prepare, (t) => this.topicId(t), (x) => this.producers.delete(x));
     this.producers.add(p);
