@@ -136,23 +136,35 @@ async function pipelineRun(url: string): Promise<number> {
     const published = performance.now();
     const deadline = Date.now() + 300_000;
     let rowsAtAll = -1;
+    let allInAt = 0;
+    let lastRows = -1;
+    let lastRowsAt = 0;
     let ingestedAt = 0;
     for (;;) {
       const s = pipeline.status();
+      const now = performance.now();
+      if (s.rows_landed !== lastRows) {
+        lastRows = s.rows_landed;
+        lastRowsAt = now;
+      }
       if (!ingestedAt && s.ingested >= N) {
-        ingestedAt = performance.now();
+        ingestedAt = now;
         log(`pipeline: all ${N} in Kafka after ${Math.round(ingestedAt - t0)} ms (publish ended at ${Math.round(published - t0)} ms); worker has ${s.worker_records}`);
       }
-      // Everything taken in by the worker, and one more landing after that (the rows of the last fired panes).
-      if (s.worker_records >= N && rowsAtAll < 0) rowsAtAll = s.rows_landed;
-      if (rowsAtAll >= 0 && s.rows_landed > rowsAtAll) break;
+      // Everything taken in by the worker, then the rows of the panes that fired with the last records
+      // (they may have landed in the same worker step already: then 3 s pass with no landing).
+      if (s.worker_records >= N && !allInAt) {
+        allInAt = now;
+        rowsAtAll = s.rows_landed;
+      }
+      if (allInAt && (s.rows_landed > rowsAtAll || now - allInAt > 3000)) break;
       if (Date.now() > deadline) {
         log(`pipeline: timed out with ${s.worker_records} of ${N} messages taken in`);
         break;
       }
       await new Promise((r) => setTimeout(r, 5));
     }
-    const t1 = performance.now();
+    const t1 = allInAt && lastRows > rowsAtAll ? lastRowsAt : allInAt || performance.now();
     log(`pipeline: worker took in everything and landed at ${Math.round(t1 - t0)} ms`);
     const s = pipeline.status();
     if (s.worker_records !== N) {
