@@ -155,4 +155,23 @@ describeWithService('pubsub', 'Pub/Sub bus against the Pub/Sub fake', (service) 
     await consumer.commit([{ topic: 'held-key', partition: 0, offset: first[0]!.offset + 1 }]);
     expect((await pollUntil(consumer, 1, 5_000)).map((r) => r.value)).toEqual(['1']);
   });
+
+  it('one consumer over two topics: records of both, and a commit on one topic acknowledges nothing of the other', async () => {
+    const bus = newBus(['left', 'right'], ['g']);
+    const producer = await bus.producer();
+    const consumer = await bus.consumer({ group: 'g', topics: ['left', 'right'] });
+    expect(consumer.assignment()).toEqual([{ topic: 'left', partition: 0 }, { topic: 'right', partition: 0 }]);
+    await Promise.all([
+      producer.send('left', [{ key: 'l1', value: 'L1' }, { key: 'l2', value: 'L2' }]),
+      producer.send('right', [{ key: 'r1', value: 'R1' }]),
+    ]);
+    const got = await pollUntil(consumer, 3, 10_000);
+    expect(got.map((r) => `${r.topic}:${r.value}`).sort()).toEqual(['left:L1', 'left:L2', 'right:R1']);
+    const lastLeft = Math.max(...got.filter((r) => r.topic === 'left').map((r) => r.offset));
+    await consumer.commit([{ topic: 'left', partition: 0, offset: lastLeft + 1 }]);
+    expect(consumer.outstanding()).toBe(1);
+    await consumer.close();
+    const next = await bus.consumer({ group: 'g', topics: ['left', 'right'] });
+    expect((await pollUntil(next, 2, 2_500)).map((r) => `${r.topic}:${r.value}`)).toEqual(['right:R1']);
+  });
 });
