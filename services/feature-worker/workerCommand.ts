@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
-import { ConfigError } from '../../shared/config/configProblem.js';
-import { loadConfig, resolveConfigPath } from '../../shared/config/loadConfig.js';
+import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
 import { DEFAULT_MODELS_DIR } from '../../shared/models/defaultModelsDir.js';
 import { openSink } from '../../shared/sinks/openSink.js';
 import { openBus } from '../ingest-mqtt/openBus.js';
@@ -21,21 +20,14 @@ export function register(program: Command): void {
   program
     .command('worker')
     .description('run only the feature workers: bus → event-time windows → features → models → warehouse; Ctrl-C checkpoints and exits')
-    .option('-c, --config <file>', 'config file (default: ./driftline.yaml if present, else the built-in defaults)')
+    .option(...CONFIG_OPTION)
     .option('--stream <name...>', 'streams to run (default: all)')
     .option('--models-dir <dir>', 'folder holding <model>/<version>/manifest.json', DEFAULT_MODELS_DIR)
     .option('--checkpoints <file>', 'SQLite file for window checkpoints (default: checkpoints.sqlite beside the embedded bus)')
     .option('--drain-when-idle <seconds>', 'once no record has arrived for this long, fire every open window, land the rows and exit', Number)
     .action(async (opts: WorkerCommandOptions) => {
-      let loaded;
-      try {
-        loaded = loadConfig(resolveConfigPath(opts.config));
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        process.stderr.write(`${err.message}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const loaded = loadCommandConfig(opts.config);
+      if (!loaded) return;
       const { config } = loaded;
       const logger = pino({ level: config.log_level, base: { service: 'worker' } }, pino.destination(2));
       const bus = openBus(config.bus);

@@ -1,8 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { ConfigError } from '../../shared/config/configProblem.js';
-import { loadConfig, resolveConfigPath } from '../../shared/config/loadConfig.js';
+import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
 import { startMetricsServer } from '../../shared/metrics/metricsServer.js';
 import { brokerForConfig } from '../broker/brokerForConfig.js';
 import { startIngest } from './ingestService.js';
@@ -25,19 +24,12 @@ export function register(program: Command): void {
   program
     .command('ingest')
     .description('run only the MQTT ingest: subscribe to every stream\'s topic, validate, append to the bus (dead letters to dead_letters); Ctrl-C drains and exits')
-    .option('-c, --config <file>', 'config file (default: ./driftline.yaml if present, else the built-in defaults)')
+    .option(...CONFIG_OPTION)
     .option('--for <seconds>', 'stop after this many seconds (drains first)', seconds)
     .option('--stats-every <seconds>', 'log counts this often on stderr', seconds, 5)
     .action(async (opts: IngestCommandOptions) => {
-      let loaded;
-      try {
-        loaded = loadConfig(resolveConfigPath(opts.config));
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        process.stderr.write(`${err.message}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const loaded = loadCommandConfig(opts.config);
+      if (!loaded) return;
       const { config } = loaded;
       const logger = pino({ level: config.log_level, base: { service: 'ingest' } }, pino.destination(2));
       const registry = new Registry();

@@ -1,8 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { ConfigError } from '../../shared/config/configProblem.js';
-import { loadConfig, resolveConfigPath } from '../../shared/config/loadConfig.js';
+import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
 import type { SimulatorConfig } from '../../shared/config/simulatorSchema.js';
 import { startMetricsServer } from '../../shared/metrics/metricsServer.js';
 import { startPipeline, type PipelineSummary } from './pipeline.js';
@@ -51,7 +50,7 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run the whole pipeline in one process: MQTT broker (embedded unless sources.mqtt.url is set), ingest, bus, feature workers, warehouse and the simulated fleet; Ctrl-C drains and exits')
-    .option('-c, --config <file>', 'config file (default: ./driftline.yaml if present, else the built-in defaults)')
+    .option(...CONFIG_OPTION)
     .option('--for <seconds>', 'stop after this many seconds', positive)
     .option('--drain-when-idle <seconds>', 'once no input has arrived for this long, fire every open window, land the rows and exit', positive)
     .option('--no-simulator', 'do not start the simulated fleet (devices publish on their own)')
@@ -63,15 +62,8 @@ export function register(program: Command): void {
     .option('--no-progress', 'no live progress line on stderr')
     .addHelpText('after', '\nThe last line on stdout is a JSON summary: {"published","ingested","dead_letters","late_events","panes","rows_landed"}.\nQuery the results with DuckDB, e.g.: duckdb data/driftline.duckdb "select * from predictions limit 5"')
     .action(async (opts: RunOptions) => {
-      let loaded;
-      try {
-        loaded = loadConfig(resolveConfigPath(opts.config));
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        process.stderr.write(`${err.message}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const loaded = loadCommandConfig(opts.config);
+      if (!loaded) return;
       const { config } = loaded;
       const logger = pino({ level: config.log_level, base: { service: 'run' } }, pino.destination(2));
       const registry = new Registry();

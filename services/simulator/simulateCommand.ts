@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { ConfigError } from '../../shared/config/configProblem.js';
-import { loadConfig, resolveConfigPath } from '../../shared/config/loadConfig.js';
+import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
 import { startSimulator } from './simulatorRun.js';
 
 function num(value: string): number {
@@ -14,7 +13,7 @@ export function register(program: Command): void {
   program
     .command('simulate')
     .description('publish the simulated fleet (AIS vessel positions, cooling-plant telemetry) over MQTT, as real devices would')
-    .option('-c, --config <file>', 'config file (default: ./driftline.yaml if present, else the built-in defaults)')
+    .option(...CONFIG_OPTION)
     .option('--url <url>', 'broker to publish to (default: sources.mqtt.url, else mqtt://127.0.0.1:1883)')
     .option('--seed <n>', 'random seed: same seed, same fleet and messages', num)
     .option('--vessels <n>', 'simulated vessels', num)
@@ -22,15 +21,8 @@ export function register(program: Command): void {
     .option('--hours <h>', 'publish a finite dataset of this many simulated hours from 2024-01-01, then exit', num)
     .option('--speed <x>', 'simulated seconds per real second (60 = a simulated minute per second)', num)
     .action(async (opts: { config?: string; url?: string; seed?: number; vessels?: number; plants?: number; hours?: number; speed?: number }) => {
-      let loaded;
-      try {
-        loaded = loadConfig(resolveConfigPath(opts.config));
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        process.stderr.write(`${err.message}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const loaded = loadCommandConfig(opts.config);
+      if (!loaded) return;
       const { config } = loaded;
       const s = config.simulator;
       const sim = {

@@ -1,16 +1,6 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../hashing/canonicalJson.js';
 import type { DriftlineConfig } from './configSchema.js';
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * sha256 (hex) of the normalised `streams` section: what decides the content of a prediction row
@@ -20,5 +10,5 @@ function canonical(value: unknown): string {
  * Durations are normalised to ms first, so "5m" and 300000 hash alike.
  */
 export function configHash(config: Pick<DriftlineConfig, 'streams'>): string {
-  return createHash('sha256').update(canonical({ streams: config.streams })).digest('hex');
+  return createHash('sha256').update(canonicalJson({ streams: config.streams })).digest('hex');
 }

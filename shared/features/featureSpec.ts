@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../hashing/canonicalJson.js';
 
 /**
  * What a feature extractor produces, described as data. Training writes the spec's hash into the
@@ -16,18 +17,7 @@ export interface FeatureSpec {
   readonly params?: Readonly<Record<string, unknown>>;
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** sha256 of the spec's canonical JSON (keys sorted), hex. */
 export function featureHash(spec: FeatureSpec): string {
-  return createHash('sha256').update(canonical(spec)).digest('hex');
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
 }
