@@ -26,13 +26,16 @@ const START = Date.UTC(2024, 0, 1);
 const log = (msg: string) => process.stderr.write(`[bench:e2e] ${msg}\n`);
 
 /** ~210-byte vessel positions; 200 vessels, 50 ms of event time apart, so 1-minute windows keep closing. */
+/** This run's own topics, so other clients of a shared broker cannot mix into the count. */
+const PREFIX = `bench-e2e-${process.pid}`;
+
 function payload(i: number): { topic: string; body: string } {
   const mmsi = String(412_000_000 + (i % KEYS));
   const body = JSON.stringify({
     mmsi, timestamp: new Date(START + i * 50).toISOString(), lat: 30 + (i % 97) / 1000, lon: 120 + (i % 89) / 1000,
     speed: 3.5 + (i % 7) / 10, course: (i * 7) % 360, heading: null,
   });
-  return { topic: `driftline/vessels/${mmsi}/position`, body };
+  return { topic: `${PREFIX}/vessels/${mmsi}/position`, body };
 }
 
 async function publishAll(url: string, qos: 0 | 1, topicOf: (i: number) => string): Promise<number> {
@@ -64,8 +67,8 @@ async function raw(url: string, qos: 0 | 1): Promise<number> {
       }
     });
   });
-  await sub.subscribeAsync(`bench/raw/${qos}/#`, { qos });
-  const t0 = await publishAll(url, qos, (i) => `bench/raw/${qos}/${payload(i).topic}`);
+  await sub.subscribeAsync(`bench/raw/${PREFIX}/${qos}/#`, { qos });
+  const t0 = await publishAll(url, qos, (i) => `bench/raw/${PREFIX}/${qos}/${payload(i).topic}`);
   await Promise.race([all, new Promise((r) => setTimeout(r, 120_000))]);
   await sub.endAsync();
   if (got < N) log(`raw QoS ${qos}: only ${got} of ${N} messages arrived within 120 s`);
@@ -75,10 +78,10 @@ async function raw(url: string, qos: 0 | 1): Promise<number> {
 async function pipelineRun(url: string, qos: 0 | 1, latencies: number[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'driftline-bench-e2e-'));
   const config = driftlineConfigSchema.parse({
-    sources: { mqtt: { url, client_id: `bench-ingest-${process.pid}-${qos}-${Date.now()}` } },
+    sources: { mqtt: { url, client_id: `bench-ingest-${process.pid}-${qos}-${Date.now()}`, session_expiry: '5m' } },
     streams: {
       vessels: {
-        schema: 'vessel_position', topic: 'driftline/vessels/{key}/position',
+        schema: 'vessel_position', topic: `${PREFIX}/vessels/{key}/position`,
         window: { kind: 'tumbling', size: '1m' },
         watermark: { max_out_of_orderness: 0, idle_timeout: '2s', advance_when_idle: false },
         allowed_lateness: 0, max_future_skew: '1h',

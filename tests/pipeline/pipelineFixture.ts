@@ -26,7 +26,8 @@ export function testConfig(
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'driftline-e2e-'));
   const idle_timeout = options.idleTimeout === undefined ? '15s' : options.idleTimeout;
   const input = {
-    sources: { mqtt: { url: mqttUrl, client_id: clientId, topics: ['driftline/#'] } },
+    // A short session expiry: the broker forgets this test's persistent session soon after it ends.
+    sources: { mqtt: { url: mqttUrl, client_id: clientId, topics: ['driftline/#'], session_expiry: '10m' } },
     streams: {
       vessels: {
         schema: 'vessel_position', topic: 'driftline/vessels/{key}/position',
