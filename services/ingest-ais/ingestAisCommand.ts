@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
-import { ConfigError } from '../../shared/config/configProblem.js';
-import { loadConfig, resolveConfigPath } from '../../shared/config/loadConfig.js';
+import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
 import { openSink } from '../../shared/sinks/openSink.js';
 import { brokerForConfig, type BrokerEndpoint } from '../broker/brokerForConfig.js';
 import { openBus } from '../ingest-mqtt/openBus.js';
@@ -24,20 +23,13 @@ export function register(program: Command): void {
   program
     .command('ingest-ais')
     .description('run only the AIS ingest (sources.ais): NMEA over TCP/UDP/MQTT and AIS-catcher JSON → positions on the stream\'s bus topic, rejects to dead_letters, static data to the vessels table; Ctrl-C flushes and exits')
-    .option('-c, --config <file>', 'config file (default: ./driftline.yaml if present, else the built-in defaults); must set sources.ais')
+    .option(...CONFIG_OPTION)
     .option('--for <seconds>', 'stop after this many seconds (flushes first)', seconds)
     .option('--stats-every <seconds>', 'log counts this often on stderr', seconds, 5)
-    .addHelpText('after', '\nThe vessels table is written directly, so with sink.kind duckdb no other process may hold the DuckDB file: use `driftline run` (which starts the AIS ingest itself) for a single machine.\nThe last line on stdout is a JSON summary: {"positions","dead_letters","vessel_updates","appended"}.')
+    .addHelpText('after', '\nThe config must set sources.ais. The vessels table is written directly, so with sink.kind duckdb no other process may hold the DuckDB file: use `driftline run` (which starts the AIS ingest itself) for a single machine.\nThe last line on stdout is a JSON summary: {"positions","dead_letters","vessel_updates","appended"}.')
     .action(async (opts: IngestAisOptions) => {
-      let loaded;
-      try {
-        loaded = loadConfig(resolveConfigPath(opts.config));
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        process.stderr.write(`${err.message}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const loaded = loadCommandConfig(opts.config);
+      if (!loaded) return;
       const { config } = loaded;
       const ais = config.sources.ais;
       if (!ais) {
