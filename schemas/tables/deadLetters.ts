@@ -15,7 +15,8 @@ export const deadLetters = defineTable({
     required('payload_encoding', 'string', 'How `payload` is encoded: `utf8` or `base64`.', { values: ['utf8', 'base64'] }),
     required('reason', 'string',
       'Short machine-readable reason: `unknown_topic`, `bad_json`, `schema_violation`, `impossible_value`, ' +
-      '`identity_mismatch` (ingest); `bad_nmea` (AIS feeds); `invalid_row`, `rejected` (a sink refused the row).'),
+      '`identity_mismatch` (ingest); `bad_nmea` (AIS feeds); `duplicate` (the same key and event time again), ' +
+      '`invalid_event` (the windowing engine could not use it) (feature worker); `invalid_row`, `rejected` (a sink refused the row).'),
     nullable('detail', 'string', 'Human-readable detail: the failing field and rule, or the error text of the sink.'),
     required('received_at', 'timestamp', 'Wall-clock time the input was received (UTC).'),
   ],
