@@ -102,20 +102,16 @@ async function pipelineRun(url: string, qos: 0 | 1, latencies: number[]): Promis
   try {
     const t0 = await publishAll(url, qos, (i) => payload(i).topic);
     const deadline = Date.now() + 300_000;
-    let rowsAtAll = -1;
-    for (;;) {
-      const s = pipeline.status();
-      // Everything taken in by the worker, and one more landing after that (the rows of the last fired panes).
-      if (s.worker_records >= N && rowsAtAll < 0) rowsAtAll = s.rows_landed;
-      if (rowsAtAll >= 0 && s.rows_landed > rowsAtAll) break;
+    // Everything taken in by the worker and its rows landed.
+    while (pipeline.status().worker_records_landed < N) {
       if (Date.now() > deadline) {
-        log(`pipeline QoS ${qos}: timed out with ${s.worker_records} of ${N} messages taken in`);
+        log(`pipeline QoS ${qos}: timed out with ${pipeline.status().worker_records_landed} of ${N} messages landed`);
         break;
       }
       await new Promise((r) => setTimeout(r, 5));
     }
     const t1 = performance.now();
-    return (pipeline.status().worker_records * 1000) / (t1 - t0);
+    return (pipeline.status().worker_records_landed * 1000) / (t1 - t0);
   } finally {
     await pipeline.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,8 @@ export interface StreamRunnerOptions {
 
 export interface RunnerStats {
   readonly records: number;
+  /** records whose output (rows, late events, dead letters) has landed */
+  readonly recordsLanded: number;
   readonly rowsLanded: number;
   readonly lateEvents: number;
   readonly deadLetters: number;
@@ -41,6 +43,7 @@ export class StreamRunner {
   private drainRequested = false;
   private drained: (() => void) | undefined;
   private records = 0;
+  private recordsLanded = 0;
   private rowsLanded = 0;
   private lateEvents = 0;
   private deadLetters = 0;
@@ -67,7 +70,7 @@ export class StreamRunner {
   }
 
   stats(): RunnerStats {
-    return { records: this.records, rowsLanded: this.rowsLanded, lateEvents: this.lateEvents, deadLetters: this.deadLetters, lastRecordAt: this.lastRecordAt };
+    return { records: this.records, recordsLanded: this.recordsLanded, rowsLanded: this.rowsLanded, lateEvents: this.lateEvents, deadLetters: this.deadLetters, lastRecordAt: this.lastRecordAt };
   }
 
   /** Fires every open window, lands the rows and checkpoints; resolves when done. */
@@ -102,6 +105,7 @@ export class StreamRunner {
         this.pending = processor.takeOutput(t);
         this.pendingFiredAt = t;
         await this.land(this.pending);
+        this.recordsLanded = this.records;
         if (draining || t - this.lastCheckpoint >= this.o.checkpointIntervalMs) await this.checkpoint(t);
         if (draining) {
           this.drainRequested = false;

@@ -37,6 +37,8 @@ export interface PipelineStatus extends PipelineSummary {
   readonly received: number;
   /** bus records the workers have taken in (valid events, duplicates included) */
   readonly worker_records: number;
+  /** of those, the ones whose rows have landed */
+  readonly worker_records_landed: number;
   readonly open_windows: number;
   /** smallest stream watermark, epoch ms, or null before any */
   readonly watermark: number | null;
@@ -128,6 +130,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       published: simulator?.published() ?? 0,
       received: i.received,
       worker_records: streams.reduce((a, s) => a + s.records, 0),
+      worker_records_landed: streams.reduce((a, s) => a + s.recordsLanded, 0),
       ingested: i.valid + (a?.positions ?? 0),
       dead_letters: ingestDead + streams.reduce((a, s) => a + s.deadLetters, 0),
       late_events: streams.reduce((a, s) => a + s.lateEvents, 0),
