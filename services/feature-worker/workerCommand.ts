@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { positiveNumber } from '../cli/optionParsers.js';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
@@ -24,7 +25,7 @@ export function register(program: Command): void {
     .option('--stream <name...>', 'streams to run (default: all)')
     .option('--models-dir <dir>', 'folder holding <model>/<version>/manifest.json', DEFAULT_MODELS_DIR)
     .option('--checkpoints <file>', 'SQLite file for window checkpoints (default: checkpoints.sqlite beside the embedded bus)')
-    .option('--drain-when-idle <seconds>', 'once no record has arrived for this long, fire every open window, land the rows and exit', Number)
+    .option('--drain-when-idle <seconds>', 'once no record has arrived for this long, fire every open window, land the rows and exit', positiveNumber)
     .action(async (opts: WorkerCommandOptions) => {
       const loaded = loadCommandConfig(opts.config);
       if (!loaded) return;

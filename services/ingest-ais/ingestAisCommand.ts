@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { positiveNumber } from '../cli/optionParsers.js';
 import { pino } from 'pino';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
 import { openSink } from '../../shared/sinks/openSink.js';
@@ -12,20 +13,14 @@ interface IngestAisOptions {
   statsEvery: number;
 }
 
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
-  return n;
-}
-
 /** `driftline ingest-ais`: the AIS feeds of `sources.ais` alone, into the configured bus and warehouse. */
 export function register(program: Command): void {
   program
     .command('ingest-ais')
     .description('run only the AIS ingest (sources.ais): NMEA over TCP/UDP/MQTT and AIS-catcher JSON → positions on the stream\'s bus topic, rejects to dead_letters, static data to the vessels table; Ctrl-C flushes and exits')
     .option(...CONFIG_OPTION)
-    .option('--for <seconds>', 'stop after this many seconds (flushes first)', seconds)
-    .option('--stats-every <seconds>', 'log counts this often on stderr', seconds, 5)
+    .option('--for <seconds>', 'stop after this many seconds (flushes first)', positiveNumber)
+    .option('--stats-every <seconds>', 'log counts this often on stderr', positiveNumber, 5)
     .addHelpText('after', '\nThe config must set sources.ais. The vessels table is written directly, so with sink.kind duckdb no other process may hold the DuckDB file: use `driftline run` (which starts the AIS ingest itself) for a single machine.\nThe last line on stdout is a JSON summary: {"positions","dead_letters","vessel_updates","appended"}.')
     .action(async (opts: IngestAisOptions) => {
       const loaded = loadCommandConfig(opts.config);

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { positiveNumber } from '../cli/optionParsers.js';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
@@ -13,20 +14,14 @@ interface IngestCommandOptions {
   statsEvery: number;
 }
 
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
-  return n;
-}
-
 /** `driftline ingest`: the MQTT ingest alone, against the configured broker (or an embedded one) and bus. */
 export function register(program: Command): void {
   program
     .command('ingest')
     .description('run only the MQTT ingest: subscribe to every stream\'s topic, validate, append to the bus (dead letters to dead_letters); Ctrl-C drains and exits')
     .option(...CONFIG_OPTION)
-    .option('--for <seconds>', 'stop after this many seconds (drains first)', seconds)
-    .option('--stats-every <seconds>', 'log counts this often on stderr', seconds, 5)
+    .option('--for <seconds>', 'stop after this many seconds (drains first)', positiveNumber)
+    .option('--stats-every <seconds>', 'log counts this often on stderr', positiveNumber, 5)
     .action(async (opts: IngestCommandOptions) => {
       const loaded = loadCommandConfig(opts.config);
       if (!loaded) return;

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { positiveNumber, wholeNumber } from '../cli/optionParsers.js';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
@@ -20,18 +21,6 @@ interface RunOptions {
   progress: boolean;
 }
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
-  return n;
-}
-
 /** CLI flags override the config file's `simulator:` section, key by key. */
 function simulatorSettings(base: SimulatorConfig, o: RunOptions): SimulatorConfig | undefined {
   if (!o.simulator || !base.enabled) return undefined;
@@ -51,14 +40,14 @@ export function register(program: Command): void {
     .command('run')
     .description('run the whole pipeline in one process: MQTT broker (embedded unless sources.mqtt.url is set), ingest, bus, feature workers, warehouse and the simulated fleet; Ctrl-C drains and exits')
     .option(...CONFIG_OPTION)
-    .option('--for <seconds>', 'stop after this many seconds', positive)
-    .option('--drain-when-idle <seconds>', 'once no input has arrived for this long, fire every open window, land the rows and exit', positive)
+    .option('--for <seconds>', 'stop after this many seconds', positiveNumber)
+    .option('--drain-when-idle <seconds>', 'once no input has arrived for this long, fire every open window, land the rows and exit', positiveNumber)
     .option('--no-simulator', 'do not start the simulated fleet (devices publish on their own)')
-    .option('--seed <n>', 'simulator seed (overrides simulator.seed)', count)
-    .option('--vessels <n>', 'simulated vessels (overrides simulator.vessels)', count)
-    .option('--plants <n>', 'simulated cooling plants (overrides simulator.plants)', count)
-    .option('--hours <h>', 'publish a finite dataset of this many simulated hours from 2024-01-01 (overrides simulator.hours)', positive)
-    .option('--speed <x>', 'simulated seconds per real second (overrides simulator.speed)', positive)
+    .option('--seed <n>', 'simulator seed (overrides simulator.seed)', wholeNumber)
+    .option('--vessels <n>', 'simulated vessels (overrides simulator.vessels)', wholeNumber)
+    .option('--plants <n>', 'simulated cooling plants (overrides simulator.plants)', wholeNumber)
+    .option('--hours <h>', 'publish a finite dataset of this many simulated hours from 2024-01-01 (overrides simulator.hours)', positiveNumber)
+    .option('--speed <x>', 'simulated seconds per real second (overrides simulator.speed)', positiveNumber)
     .option('--no-progress', 'no live progress line on stderr')
     .addHelpText('after', '\nThe last line on stdout is a JSON summary: {"published","ingested","dead_letters","late_events","panes","rows_landed"}.\nQuery the results with DuckDB, e.g.: duckdb data/driftline.duckdb "select * from predictions limit 5"')
     .action(async (opts: RunOptions) => {

@@ -1,12 +1,7 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { positiveNumber, wholeNumber } from '../cli/optionParsers.js';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
 import { startSimulator } from './simulatorRun.js';
-
-function num(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
-  return n;
-}
 
 /** `driftline simulate`: the simulated fleet alone, publishing to a broker over MQTT. */
 export function register(program: Command): void {
@@ -15,11 +10,11 @@ export function register(program: Command): void {
     .description('publish the simulated fleet (AIS vessel positions, cooling-plant telemetry) over MQTT, as real devices would')
     .option(...CONFIG_OPTION)
     .option('--url <url>', 'broker to publish to (default: sources.mqtt.url, else mqtt://127.0.0.1:1883)')
-    .option('--seed <n>', 'random seed: same seed, same fleet and messages', num)
-    .option('--vessels <n>', 'simulated vessels', num)
-    .option('--plants <n>', 'simulated cooling plants', num)
-    .option('--hours <h>', 'publish a finite dataset of this many simulated hours from 2024-01-01, then exit', num)
-    .option('--speed <x>', 'simulated seconds per real second (60 = a simulated minute per second)', num)
+    .option('--seed <n>', 'random seed: same seed, same fleet and messages', wholeNumber)
+    .option('--vessels <n>', 'simulated vessels', wholeNumber)
+    .option('--plants <n>', 'simulated cooling plants', wholeNumber)
+    .option('--hours <h>', 'publish a finite dataset of this many simulated hours from 2024-01-01, then exit', positiveNumber)
+    .option('--speed <x>', 'simulated seconds per real second (60 = a simulated minute per second)', positiveNumber)
     .action(async (opts: { config?: string; url?: string; seed?: number; vessels?: number; plants?: number; hours?: number; speed?: number }) => {
       const loaded = loadCommandConfig(opts.config);
       if (!loaded) return;

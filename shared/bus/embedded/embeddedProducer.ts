@@ -1,4 +1,5 @@
 import type { BusProducer, OutgoingRecord } from '../bus.js';
+import { checkOutgoingRecords } from '../outgoingRecords.js';
 import { notifyAppend } from './appendNotifier.js';
 import { checkTopicName, type AppendBatch, type LogStore } from './logStore.js';
 
@@ -9,14 +10,7 @@ interface PendingSend extends AppendBatch {
 
 function checkRecords(topic: string, records: readonly OutgoingRecord[]): void {
   checkTopicName(topic);
-  if (!Array.isArray(records)) throw new TypeError(`send('${topic}'): records must be an array`);
-  records.forEach((r, i) => {
-    if (typeof r?.key !== 'string') throw new TypeError(`send('${topic}'): records[${i}].key must be a string`);
-    if (typeof r.value !== 'string') throw new TypeError(`send('${topic}'): records[${i}].value must be a string (serialise it first)`);
-    if (r.timestamp !== undefined && !Number.isSafeInteger(r.timestamp)) {
-      throw new TypeError(`send('${topic}'): records[${i}].timestamp must be integer epoch ms`);
-    }
-  });
+  checkOutgoingRecords(topic, records);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import type { BusProducer, OutgoingRecord } from '../bus.js';
+import { checkOutgoingRecords } from '../outgoingRecords.js';
 import { checkKafkaTopicName, type TopicAdmin } from './topicAdmin.js';
 
 interface PendingSend {
@@ -7,17 +8,6 @@ interface PendingSend {
   readonly records: readonly OutgoingRecord[];
   resolve(): void;
   reject(err: unknown): void;
-}
-
-function checkRecords(topic: string, records: readonly OutgoingRecord[]): void {
-  if (!Array.isArray(records)) throw new TypeError(`send('${topic}'): records must be an array`);
-  records.forEach((r, i) => {
-    if (typeof r?.key !== 'string') throw new TypeError(`send('${topic}'): records[${i}].key must be a string`);
-    if (typeof r.value !== 'string') throw new TypeError(`send('${topic}'): records[${i}].value must be a string (serialise it first)`);
-    if (r.timestamp !== undefined && !Number.isSafeInteger(r.timestamp)) {
-      throw new TypeError(`send('${topic}'): records[${i}].timestamp must be integer epoch ms`);
-    }
-  });
 }
 
 /**
@@ -44,7 +34,7 @@ export class KafkaProducer implements BusProducer {
     if (this.closed) return Promise.reject(new Error(`send('${topic}'): the Kafka producer is closed`));
     try {
       checkKafkaTopicName(this.prefix + topic, topic);
-      checkRecords(topic, records);
+      checkOutgoingRecords(topic, records);
     } catch (err) {
       return Promise.reject(err);
     }

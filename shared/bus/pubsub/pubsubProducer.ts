@@ -1,17 +1,7 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
 import type { BusProducer, OutgoingRecord } from '../bus.js';
+import { checkOutgoingRecords } from '../outgoingRecords.js';
 import { checkResourceId } from './topicAdmin.js';
-
-function checkRecords(topic: string, records: readonly OutgoingRecord[]): void {
-  if (!Array.isArray(records)) throw new TypeError(`send('${topic}'): records must be an array`);
-  records.forEach((r, i) => {
-    if (typeof r?.key !== 'string') throw new TypeError(`send('${topic}'): records[${i}].key must be a string`);
-    if (typeof r.value !== 'string') throw new TypeError(`send('${topic}'): records[${i}].value must be a string (serialise it first)`);
-    if (r.timestamp !== undefined && !Number.isSafeInteger(r.timestamp)) {
-      throw new TypeError(`send('${topic}'): records[${i}].timestamp must be integer epoch ms`);
-    }
-  });
-}
 
 /** Attribute names carrying the record's key and append time (the ordering key is empty for key ''). */
 export const KEY_ATTRIBUTE = 'driftline_key';
@@ -42,7 +32,7 @@ export class PubSubProducer implements BusProducer {
     const id = this.topicId(topic);
     try {
       checkResourceId('topic', id, topic);
-      checkRecords(topic, records);
+      checkOutgoingRecords(topic, records);
     } catch (err) {
       return Promise.reject(err);
     }

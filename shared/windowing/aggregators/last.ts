@@ -1,38 +1,7 @@
-import { INPUT_EVENT_TIME, INPUT_SEQ, INPUT_VALUE, type SlabAggregator } from './aggregator.js';
+import type { SlabAggregator } from './aggregator.js';
+import { byEventTime } from './byEventTime.js';
 
-function take(s: Float64Array, at: number, x: number, t: number, seq: number): void {
-  const lt = s[at]!;
-  if (Number.isNaN(lt) || t > lt || (t === lt && seq > s[at + 1]!)) {
-    s[at] = t;
-    s[at + 1] = seq;
-    s[at + 2] = x;
-  }
-}
-
-/**
- * Value of the event with the largest event time (not the last to arrive); among equal event
- * times the one that arrived last. Slots: eventTime (NaN = empty), arrival seq, value.
- */
+/** Value of the event with the largest event time (not the last to arrive); ties: the last to arrive. */
 export function last<T>(extract: (value: T) => number | null | undefined): SlabAggregator<T, number | null> {
-  return {
-    kind: 'slab',
-    type: 'last',
-    slots: 3,
-    extract,
-    init(s, at) {
-      s[at] = Number.NaN;
-      s[at + 1] = 0;
-      s[at + 2] = 0;
-    },
-    add(s, at, input) {
-      take(s, at, input[INPUT_VALUE]!, input[INPUT_EVENT_TIME]!, input[INPUT_SEQ]!);
-    },
-    merge(s, into, from) {
-      const t = s[from]!;
-      if (!Number.isNaN(t)) take(s, into, s[from + 2]!, t, s[from + 1]!);
-    },
-    result(s, at) {
-      return Number.isNaN(s[at]!) ? null : s[at + 2]!;
-    },
-  };
+  return byEventTime('last', extract);
 }
