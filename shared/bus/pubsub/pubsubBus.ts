@@ -1,5 +1,6 @@
-import { PubSub, v1 } from '@google-cloud/pubsub';
+import { type PubSub, v1 } from '@google-cloud/pubsub';
 import type { Bus, BusConsumer, BusProducer } from '../bus.js';
+import { createPubSubClient } from './pubsubClient.js';
 import { PubSubConsumer } from './pubsubConsumer.js';
 import { PubSubProducer } from './pubsubProducer.js';
 import { checkResourceId, TopicAdmin, type SubscriptionSpec } from './topicAdmin.js';
@@ -57,10 +58,7 @@ export class PubSubBus implements Bus {
       throw new RangeError(`pubsub bus: ackDeadlineSeconds must be an integer from 10 to 600 (the fake: from 1), got ${ack}`);
     }
     this.prefix = o.topicPrefix ?? 'driftline-';
-    this.pubsub = new PubSub({
-      projectId: o.projectId,
-      ...(o.emulatorHost ? { apiEndpoint: o.emulatorHost, emulatorMode: true } : {}),
-    });
+    this.pubsub = createPubSubClient({ projectId: o.projectId, emulatorHost: o.emulatorHost });
     // The PubSub object has worked out endpoint and credentials (emulator or Google); the raw client reuses them.
     this.subscriber = new v1.SubscriberClient({ ...this.pubsub.options } as ConstructorParameters<typeof v1.SubscriberClient>[0]);
     this.admin = new TopicAdmin(this.pubsub);
