@@ -3,6 +3,7 @@ import { aisSourceSchema } from './aisSourceSchema.js';
 import { busSchema } from './busSchema.js';
 import { defaultStreams } from './defaultStreams.js';
 import { mqttSourceSchema } from './mqttSourceSchema.js';
+import { checkPubsubSource, pubsubSourceSchema } from './pubsubSourceSchema.js';
 import { simulatorSchema } from './simulatorSchema.js';
 import { sinkSchema } from './sinkSchema.js';
 import { streamNamePattern, streamSchema } from './streamSchema.js';
@@ -22,6 +23,7 @@ export const driftlineConfigSchema = z.strictObject({
   sources: z.strictObject({
     mqtt: mqttSourceSchema.prefault({}).describe('the MQTT broker devices publish to'),
     ais: aisSourceSchema.optional().describe('AIS feeds (NMEA 0183 over TCP/UDP/MQTT, AIS-catcher JSON) into a vessel_position stream; unset = none'),
+    pubsub: pubsubSourceSchema.optional().describe('Pub/Sub subscriptions devices publish to (as Cloud IoT Core did), each feeding a stream; unset = none'),
   }).prefault({}).describe('where telemetry comes from'),
   streams: z.record(streamName, streamSchema.describe('one stream: MQTT topic → schema → key → windows → features → model → table')).prefault(defaultStreams)
     .describe('named streams; each name is also the stream\'s bus topic. Default: `vessels` (fishing-gear model) and `plants` (cooling-pue model)'),
@@ -60,6 +62,7 @@ export const driftlineConfigSchema = z.strictObject({
       }
     }
   }
+  checkPubsubSource(config.sources.pubsub, names, ctx);
   const ais = config.sources.ais;
   if (ais) {
     const target = config.streams[ais.stream];
