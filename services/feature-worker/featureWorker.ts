@@ -55,7 +55,6 @@ export async function startWorker(o: WorkerOptions): Promise<FeatureWorker> {
   const names = o.streams ?? Object.keys(o.config.streams);
   const hash = configHash(o.config);
   const runners: StreamRunner[] = [];
-  const processors: StreamProcessor[] = [];
   const pairs: ModelPair[] = [];
   const consumers: BusConsumer[] = [];
   try {
@@ -72,12 +71,12 @@ export async function startWorker(o: WorkerOptions): Promise<FeatureWorker> {
         throw new Error(`streams.${name}.shadow_model.name: must equal model.name "${stream.model.name}" (a shadow is another version of the same model)`);
       }
       pairs.push(models);
-      const processor = new StreamProcessor({ name, stream, features, models, configHash: hash, now: now() });
       const consumer = await o.bus.consumer({ group: WORKER_GROUP, topics: [name] });
       consumers.push(consumer);
-      processors.push(processor);
+      const commitMode = consumer.delivery ?? 'log';
       runners.push(new StreamRunner({
-        group: WORKER_GROUP, processor, consumer, sink: o.sink, checkpoints, logger: o.logger, now,
+        group: WORKER_GROUP, consumer,
+        createProcessor: (t) => new StreamProcessor({ name, stream, features, models, configHash: hash, now: t, commitMode }), sink: o.sink, checkpoints, logger: o.logger, now,
         checkpointIntervalMs: o.checkpointIntervalMs ?? 2000, maxRecords: 5000, pollTimeoutMs: 100,
         ...(o.onRowsLanded ? { onRowsLanded: o.onRowsLanded } : {}),
       }));
@@ -100,10 +99,10 @@ export async function startWorker(o: WorkerOptions): Promise<FeatureWorker> {
   return {
     stats() {
       const streams: Record<string, RunnerStats & { openWindows: number; watermark: number; panes: number }> = {};
-      runners.forEach((r, i) => {
-        const c = processors[i]!.stats();
-        streams[processors[i]!.name] = { ...r.stats(), openWindows: c.openWindows, watermark: c.watermark, panes: c.panesEarly + c.panesOnTime + c.panesLate };
-      });
+      for (const r of runners) {
+        const c = r.processor.stats();
+        streams[r.processor.name] = { ...r.stats(), openWindows: c.openWindows, watermark: c.watermark, panes: c.panesEarly + c.panesOnTime + c.panesLate };
+      }
       return { streams, deadLettersLanded: lander?.stats().landed ?? 0 };
     },
     async drain() {

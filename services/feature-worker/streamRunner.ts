@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import type { BusConsumer } from '../../shared/bus/bus.js';
 import type { Sink } from '../../shared/sinks/sink.js';
 import type { CheckpointStore } from './checkpointStore.js';
-import type { ProcessorOutput, ProcessorSnapshot, StreamProcessor } from './streamProcessor.js';
+import type { ProcessorOutput, StreamProcessor } from './streamProcessor.js';
 
 export interface StreamRunnerOptions {
   readonly group: string;
-  readonly processor: StreamProcessor;
+  /** builds a fresh processor (at start, and after each rebalance), processing time `now` */
+  readonly createProcessor: (now: number) => StreamProcessor;
   readonly consumer: BusConsumer;
   readonly sink: Sink;
   readonly checkpoints: CheckpointStore;
@@ -29,14 +30,25 @@ export interface RunnerStats {
   readonly deadLetters: number;
   /** processing time the last record arrived, epoch ms (0 before any) */
   readonly lastRecordAt: number;
+  /** consumer-group rebalances this runner has restarted from checkpoints */
+  readonly rebalances: number;
 }
 
 /**
  * The poll → process → land → checkpoint → commit loop of one stream. Order matters for
  * recovery: rows land before the checkpoint that covers them, and offsets are committed only after
  * that checkpoint, so a crash at any point replays into the same deterministic row ids.
+ *
+ * Rebalances (Kafka): when the consumer's generation changes, the partitions it owns may have
+ * changed and its read positions went back to the group's commits. The runner lands what it has,
+ * drops its windowing state and restores the checkpoints of the partitions it owns now, which the
+ * replay then carries forward, as after a restart.
  */
 export class StreamRunner {
+  private processorNow: StreamProcessor;
+  /** the consumer generation the current processor was built for */
+  private generation: number | undefined;
+  private rebalances = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   private lastCheckpoint = 0;
@@ -53,24 +65,50 @@ export class StreamRunner {
   /** processing time the pending output's panes fired */
   private pendingFiredAt = 0;
 
-  constructor(private readonly o: StreamRunnerOptions) {}
+  constructor(private readonly o: StreamRunnerOptions) {
+    this.processorNow = o.createProcessor(o.now());
+  }
 
-  /** Restores the last checkpoint (if any) and starts the loop. */
+  /** The processor of the current generation. */
+  get processor(): StreamProcessor {
+    return this.processorNow;
+  }
+
+  /** Restores the last checkpoints of the owned partitions (if any) and starts the loop. */
   start(): void {
-    const { processor, checkpoints, group, consumer } = this.o;
-    const saved = checkpoints.load<ProcessorSnapshot>(group, processor.name);
-    if (saved) {
-      processor.restore(saved, this.o.now());
-      this.o.logger.info({ stream: processor.name, windows: saved.engine.windows.length }, 'restored worker checkpoint');
-    }
-    processor.addPartitions(consumer.assignment().map((a) => a.partition));
+    this.generation = this.o.consumer.generation?.();
+    this.restore(this.processorNow, true);
     this.lastCheckpoint = this.o.now();
     this.running = true;
     this.loop = this.run();
   }
 
+  private restore(processor: StreamProcessor, allowLegacy: boolean): void {
+    const { checkpoints, group, consumer, now } = this.o;
+    const partitions = consumer.assignment().map((a) => a.partition);
+    const parts = checkpoints.load(group, processor.name, partitions);
+    const legacy = allowLegacy && parts.length === 0 ? checkpoints.loadLegacy(group, processor.name) : undefined;
+    if (legacy) processor.restore(legacy, now());
+    else processor.restorePartitions(parts, now());
+    if (parts.length > 0 || legacy) {
+      const windows = legacy ? legacy.engine.windows.length : parts.reduce((n, p) => n + p.engine.windows.length, 0);
+      this.o.logger.info({ stream: processor.name, partitions, restored: legacy ? 'legacy' : parts.map((p) => p.partition), windows }, 'restored worker checkpoint');
+    }
+    processor.addPartitions(partitions);
+  }
+
+  /** The group rebalanced: carry on from the checkpoints of what this consumer owns now. */
+  private rebalance(generation: number | undefined): void {
+    const processor = this.o.createProcessor(this.o.now());
+    this.restore(processor, false);
+    this.processorNow = processor;
+    this.generation = generation;
+    this.rebalances++;
+    this.o.logger.info({ stream: processor.name, generation, partitions: this.o.consumer.assignment().map((a) => a.partition) }, 'consumer group rebalanced; restored checkpoints of the partitions owned now');
+  }
+
   stats(): RunnerStats {
-    return { records: this.records, recordsLanded: this.recordsLanded, rowsLanded: this.rowsLanded, lateEvents: this.lateEvents, deadLetters: this.deadLetters, lastRecordAt: this.lastRecordAt };
+    return { records: this.records, recordsLanded: this.recordsLanded, rowsLanded: this.rowsLanded, lateEvents: this.lateEvents, deadLetters: this.deadLetters, lastRecordAt: this.lastRecordAt, rebalances: this.rebalances };
   }
 
   /** Fires every open window, lands the rows and checkpoints; resolves when done. */
@@ -87,11 +125,17 @@ export class StreamRunner {
   }
 
   private async run(): Promise<void> {
-    const { processor, consumer, now } = this.o;
+    const { consumer, now } = this.o;
     while (this.running) {
       try {
         if (this.pending) await this.land(this.pending);
+        const before = consumer.generation?.();
+        if (before !== this.generation) this.rebalance(before);
+        const processor = this.processorNow;
         const records = await consumer.poll({ maxRecords: this.o.maxRecords, timeoutMs: this.o.pollTimeoutMs });
+        // Records polled across a rebalance may belong to partitions this consumer no longer owns;
+        // the group replays what it still owns from the commits, so they are simply dropped.
+        if (consumer.generation?.() !== before) continue;
         const t = now();
         if (records.length > 0) {
           this.records += records.length;
@@ -113,7 +157,7 @@ export class StreamRunner {
         }
       } catch (err) {
         // Nothing is committed past what landed, so retrying the loop loses nothing.
-        this.o.logger.error({ err, stream: processor.name }, 'worker loop failed; retrying in 1 s');
+        this.o.logger.error({ err, stream: this.processorNow.name }, 'worker loop failed; retrying in 1 s');
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
@@ -126,17 +170,33 @@ export class StreamRunner {
     if (out.lateEvents.length) await sink.write('late_events', out.lateEvents);
     if (out.deadLetters.length) await sink.write('dead_letters', out.deadLetters);
     this.pending = undefined;
-    if (out.predictions.length) this.o.onRowsLanded?.(this.o.processor.name, out.predictions.length, this.pendingFiredAt, this.o.now());
+    if (out.predictions.length) this.o.onRowsLanded?.(this.processorNow.name, out.predictions.length, this.pendingFiredAt, this.o.now());
     this.rowsLanded += out.predictions.length;
     this.lateEvents += out.lateEvents.length;
     this.deadLetters += out.deadLetters.length;
   }
 
   private async checkpoint(t: number): Promise<void> {
-    const { processor, consumer, checkpoints, group } = this.o;
-    checkpoints.save(group, processor.name, processor.snapshot(), t);
-    const offsets = processor.commitOffsets(consumer.assignment().map((a) => a.partition));
-    if (offsets.length) await consumer.commit(offsets);
+    const { consumer, checkpoints, group } = this.o;
+    const processor = this.processorNow;
     this.lastCheckpoint = t;
+    // A consumer that has been rebalanced must not write checkpoints of partitions that may have a
+    // new owner by now: the next loop turn restores from the store instead.
+    if (consumer.generation?.() !== this.generation) return;
+    const partitions = consumer.assignment().map((a) => a.partition);
+    const parts = processor.checkpoint(partitions);
+    checkpoints.save(group, processor.name, parts, t);
+    const offsets = processor.commitOffsets(partitions);
+    if (offsets.length === 0) return;
+    try {
+      await consumer.commit(offsets);
+    } catch (err) {
+      // Refused because the group rebalanced meanwhile: the next owner replays from the last commit.
+      if (consumer.generation?.() !== this.generation) {
+        this.o.logger.info({ stream: processor.name, err: (err as Error).message }, 'commit refused after a rebalance; the partitions replay from the last commit');
+        return;
+      }
+      throw err;
+    }
   }
 }

@@ -53,6 +53,12 @@ export interface BusConsumer {
    * it no longer owns fail. Buses without rebalances (the embedded log) leave it out.
    */
   generation?(): number;
+  /**
+   * What a commit means. `log` (the default; embedded, Kafka): records stay on the bus and a restart
+   * replays from the committed offset, so offsets are stable positions. `queue` (Pub/Sub): a commit
+   * acknowledges, acknowledged messages are gone, and offsets number this consumer's deliveries only.
+   */
+  readonly delivery?: 'log' | 'queue';
   close(): Promise<void>;
 }
 

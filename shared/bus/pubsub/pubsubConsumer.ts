@@ -42,6 +42,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * earlier ones are acked, so a worker should checkpoint its window state and commit past it.
  */
 export class PubSubConsumer implements BusConsumer {
+  readonly delivery = 'queue' as const;
   private readonly leases = new Map<string, LeaseTable>();
   private readonly extender: NodeJS.Timeout;
   private extending: Promise<void> = Promise.resolve();
