@@ -32,7 +32,7 @@ export const pubsubSourceSchema = z.strictObject({
   project_id: z.string().min(1).optional()
     .describe('Google Cloud project of the subscriptions; default: bus.project_id when the bus is Pub/Sub, else the environment variable PUBSUB_PROJECT_ID'),
   emulator_host: z.string().min(1).optional()
-    .describe('host:port of a Pub/Sub emulator or fake; default: the environment variable PUBSUB_EMULATOR_HOST, else Google with application default credentials'),
+    .describe('host:port of a Pub/Sub emulator or fake; default: bus.emulator_host when the bus is Pub/Sub, else the environment variable PUBSUB_EMULATOR_HOST, else Google with application default credentials'),
   subscriptions: z.array(z.strictObject({
     subscription: subscriptionName.describe('subscription id (or projects/<p>/subscriptions/<id>); it must exist, driftline does not create it'),
     stream: z.string().min(1).describe('the stream whose schema validates the messages and whose bus topic receives them'),
