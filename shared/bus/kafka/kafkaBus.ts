@@ -1,7 +1,8 @@
-import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Bus, BusConsumer, BusProducer } from '../bus.js';
 import { KafkaConsumer } from './kafkaConsumer.js';
 import { KafkaProducer } from './kafkaProducer.js';
+import { keyPartitioner } from './keyPartitioner.js';
 import { subscriptionAssigner } from './subscriptionAssigner.js';
 import { checkKafkaTopicName, TopicAdmin } from './topicAdmin.js';
 
@@ -57,7 +58,7 @@ function saslOptions(sasl: NonNullable<KafkaBusOptions['sasl']>): SASLOptions {
  * The bus on Apache Kafka. kafkajs (looking for maintainers since 2023) stays inside this folder:
  * the rest of driftline sees only the `Bus` interface, so another client can replace it here.
  * - producer: one topic per stream (`<topicPrefix><stream>`, created on first use with `partitions`),
- *   keyed by device/vessel id with the Java-compatible murmur2 partitioner, acks=-1;
+ *   keyed by device/vessel id with the Java-compatible murmur2 partitioner (memoised per key), acks=-1;
  * - consumer: a consumer group with a pull `poll` over kafkajs's `eachBatch`, commits only on `commit`,
  *   and a `generation()` that grows on every rebalance (see KafkaConsumer).
  */
@@ -102,7 +103,8 @@ export class KafkaBus implements Bus {
     this.assertOpen('producer');
     await this.connectAdmin();
     const producer = this.kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // The Java client's murmur2 partitioner, with each key's partition remembered (see keyPartitioner).
+      createPartitioner: keyPartitioner,
       allowAutoTopicCreation: false,
       // Idempotent: the broker drops a batch kafkajs re-sends after a partial failure (a produce request
       // carries every partition of a broker, and kafkajs retries it whole), and one request in flight

@@ -24,6 +24,18 @@ describe('RecordBuffer', () => {
     expect(b.take(5)).toEqual([]);
   });
 
+  it('keeps per-partition order when one push mixes partitions and topics', () => {
+    const b = new RecordBuffer(100);
+    const other = (partition: number, offset: number): BusRecord => ({ ...rec(partition, offset), topic: 'u' });
+    b.push([rec(0, 0), rec(1, 0), rec(0, 1), other(0, 5), rec(0, 2), other(0, 6), rec(1, 1)]);
+    const out = b.take(100);
+    expect(out).toHaveLength(7);
+    const of = (topic: string, partition: number) => out.filter((r) => r.topic === topic && r.partition === partition).map((r) => r.offset);
+    expect(of('t', 0)).toEqual([0, 1, 2]);
+    expect(of('t', 1)).toEqual([0, 1]);
+    expect(of('u', 0)).toEqual([5, 6]);
+  });
+
   it('reports full at the limit, wakes a waiting pusher when a take makes room, and clear empties it', async () => {
     const b = new RecordBuffer(10);
     b.push(range(0, 0, 10));

@@ -32,12 +32,20 @@ export class RecordBuffer {
 
   push(records: readonly BusRecord[]): void {
     if (records.length === 0) return;
+    // A kafkajs batch is one partition's: look its queue up once per run of records, not per record.
+    let q: PartitionQueue | undefined;
+    let topic = '';
+    let partition = -1;
     for (const r of records) {
-      const key = `${r.topic}\u0000${r.partition}`;
-      let q = this.queues.get(key);
-      if (!q) {
-        q = { records: [], head: 0 };
-        this.queues.set(key, q);
+      if (!q || r.partition !== partition || r.topic !== topic) {
+        topic = r.topic;
+        partition = r.partition;
+        const key = `${topic}\u0000${partition}`;
+        q = this.queues.get(key);
+        if (!q) {
+          q = { records: [], head: 0 };
+          this.queues.set(key, q);
+        }
       }
       q.records.push(r);
     }
