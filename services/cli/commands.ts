@@ -3,6 +3,7 @@ import { register as registerAis } from '../ais/decodeCommand.js';
 import { register as registerConfig } from '../config/configCommand.js';
 import { register as registerIngest } from '../ingest-mqtt/ingestCommand.js';
 import { register as registerIngestAis } from '../ingest-ais/ingestAisCommand.js';
+import { register as registerIngestPubsub } from '../ingest-pubsub/ingestPubsubCommand.js';
 import { register as registerRun } from '../pipeline/runCommand.js';
 import { register as registerQuery } from '../warehouse/queryCommand.js';
 import { register as registerWarehouse } from '../warehouse/warehouseCommand.js';
@@ -16,7 +17,7 @@ import { register as registerPredict } from '../predict/predictCommand.js';
  */
 type Registrar = (program: Command) => void;
 
-const registrars: Registrar[] = [registerRun, registerIngest, registerIngestAis, registerWorker, registerSimulate, registerQuery, registerWarehouse, registerConfig, registerPredict, registerAis];
+const registrars: Registrar[] = [registerRun, registerIngest, registerIngestAis, registerIngestPubsub, registerWorker, registerSimulate, registerQuery, registerWarehouse, registerConfig, registerPredict, registerAis];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);

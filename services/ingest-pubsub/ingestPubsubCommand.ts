@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
+import { startMetricsServer } from '../../shared/metrics/metricsServer.js';
+import { positiveNumber } from '../cli/optionParsers.js';
+import { openBus } from '../ingest-mqtt/openBus.js';
+import { startPubSubIngest, type PubSubIngestService } from './pubsubIngestService.js';
+import { pubsubSourceConnection } from './pubsubSourceConnection.js';
+
+interface IngestPubsubOptions {
+  config?: string;
+  for?: number;
+  statsEvery: number;
+}
+
+/** `driftline ingest-pubsub`: the Pub/Sub ingest alone, from `sources.pubsub` to the configured bus. */
+export function register(program: Command): void {
+  program
+    .command('ingest-pubsub')
+    .description('run only the Pub/Sub ingest: pull every subscription in sources.pubsub, validate each message against its stream\'s schema '
+      + '(and the deviceId attribute against the payload\'s key), append to the bus (dead letters to dead_letters), acknowledge once durable; Ctrl-C drains and exits')
+    .option(...CONFIG_OPTION)
+    .option('--for <seconds>', 'stop after this many seconds (drains first)', positiveNumber)
+    .option('--stats-every <seconds>', 'log counts this often on stderr', positiveNumber, 5)
+    .addHelpText('after', '\nNeeds sources.pubsub in the config. The subscriptions must exist; set PUBSUB_EMULATOR_HOST (or sources.pubsub.emulator_host) to use an emulator.\n'
+      + 'Prints one JSON line on stdout when it stops: {"received","ingested","dead_letters","acked","nacked"}.')
+    .action(async (opts: IngestPubsubOptions) => {
+      const loaded = loadCommandConfig(opts.config);
+      if (!loaded) return;
+      const { config } = loaded;
+      const logger = pino({ level: config.log_level, base: { service: 'ingest-pubsub' } }, pino.destination(2));
+      const source = config.sources.pubsub;
+      if (!source) {
+        process.stderr.write(`${loaded.source}: sources.pubsub is not set, so there is nothing to pull (fix: add sources.pubsub.subscriptions, see the README section "Devices that publish to Pub/Sub")\n`);
+        process.exitCode = 1;
+        return;
+      }
+      let connection;
+      try {
+        connection = pubsubSourceConnection(source, config.bus);
+      } catch (err) {
+        process.stderr.write(`${loaded.source}: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const registry = new Registry();
+      collectDefaultMetrics({ register: registry });
+      const bus = openBus(config.bus);
+      const producer = await bus.producer();
+      let ingest: PubSubIngestService | undefined;
+      const metrics = await startMetricsServer({
+        host: config.metrics.host, port: config.metrics.port, registry, ready: () => ingest?.isReady() ?? false,
+      });
+      logger.info({ metrics: `${metrics.url}/metrics`, config: loaded.source, config_hash: loaded.hash }, 'Pub/Sub ingest starting');
+      try {
+        ingest = await startPubSubIngest({ source, streams: config.streams, connection, producer, registry, logger });
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, 'Pub/Sub ingest failed to start');
+        await Promise.allSettled([producer.close(), bus.close(), metrics.close()]);
+        process.exitCode = 1;
+        return;
+      }
+      const service = ingest;
+
+      const statsTimer = setInterval(() => logger.info(service.stats(), 'Pub/Sub ingest stats'), opts.statsEvery * 1000);
+      let stopping: Promise<void> | undefined;
+      let stopped!: () => void;
+      const done = new Promise<void>((resolve) => (stopped = resolve));
+      const stop = (why: string) => {
+        stopping ??= (async () => {
+          logger.info({ why }, 'draining');
+          clearInterval(statsTimer);
+          await service.stop();
+          await producer.close();
+          await bus.close();
+          await metrics.close();
+          const s = service.stats();
+          logger.info(s, 'Pub/Sub ingest stopped');
+          process.stdout.write(`${JSON.stringify({
+            received: s.received, ingested: s.valid, dead_letters: Object.values(s.deadLetters).reduce((a, b) => a + b, 0), acked: s.acked, nacked: s.nacked,
+          })}\n`);
+        })().finally(stopped);
+        return stopping;
+      };
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          logger.warn('second signal: exiting without draining (unacknowledged messages will be redelivered)');
+          process.exit(130);
+        }
+        void stop(signal);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const forTimer = opts.for === undefined ? undefined : setTimeout(() => void stop(`--for ${opts.for}`), opts.for * 1000);
+      await done;
+      clearTimeout(forTimer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+}
