@@ -12,6 +12,8 @@ import { startWorker, type FeatureWorker } from '../feature-worker/featureWorker
 import { startAisIngest, type AisIngestService, type AisIngestStats } from '../ingest-ais/aisIngestService.js';
 import { startIngest, type IngestService } from '../ingest-mqtt/ingestService.js';
 import { openBus } from '../ingest-mqtt/openBus.js';
+import { startPubSubIngest, type PubSubIngestService, type PubSubIngestStats } from '../ingest-pubsub/pubsubIngestService.js';
+import { pubsubSourceConnection } from '../ingest-pubsub/pubsubSourceConnection.js';
 import { startSimulator, type SimulatorRun } from '../simulator/simulatorRun.js';
 
 export interface PipelineOptions {
@@ -46,6 +48,8 @@ export interface PipelineStatus extends PipelineSummary {
   readonly last_input_at: number;
   /** AIS ingest counts, when `sources.ais` is set */
   readonly ais?: AisIngestStats;
+  /** Pub/Sub ingest counts, when `sources.pubsub` is set */
+  readonly pubsub?: PubSubIngestStats;
 }
 
 export interface Pipeline {
@@ -53,6 +57,8 @@ export interface Pipeline {
   readonly simulator: SimulatorRun | undefined;
   /** the AIS ingest, when `sources.ais` is set */
   readonly ais: AisIngestService | undefined;
+  /** the Pub/Sub ingest, when `sources.pubsub` is set */
+  readonly pubsub: PubSubIngestService | undefined;
   status(): PipelineStatus;
   /** fires every open window and lands the rows (end of a finite run) */
   drain(): Promise<void>;
@@ -80,6 +86,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   let worker: FeatureWorker;
   let simulator: SimulatorRun | undefined;
   let ais: AisIngestService | undefined;
+  let pubsub: PubSubIngestService | undefined;
   try {
     broker = await brokerForConfig(config.sources.mqtt);
     opened.push(() => broker.close());
@@ -109,6 +116,15 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       });
       opened.push(() => ais!.stop());
     }
+    if (config.sources.pubsub) {
+      // like the MQTT ingest: after the bus it appends to, so closeAll drains it into the bus first
+      pubsub = await startPubSubIngest({
+        source: config.sources.pubsub, streams: config.streams, producer,
+        connection: pubsubSourceConnection(config.sources.pubsub, config.bus), registry,
+        logger: logger.child({ service: 'ingest-pubsub' }),
+      });
+      opened.push(() => pubsub!.stop());
+    }
     if (o.simulator) {
       simulator = await startSimulator(config, o.simulator, broker.url, broker.protocolVersion);
       opened.push(() => simulator!.stop());
@@ -124,14 +140,16 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     const streams = Object.values(w.streams);
     const a = ais?.stats();
     const aisDead = a ? Object.values(a.deadLetters).reduce((x, y) => x + y, 0) : 0;
-    const ingestDead = Object.values(i.deadLetters).reduce((a, b) => a + b, 0) + aisDead;
+    const p = pubsub?.stats();
+    const pubsubDead = p ? Object.values(p.deadLetters).reduce((x, y) => x + y, 0) : 0;
+    const ingestDead = Object.values(i.deadLetters).reduce((a, b) => a + b, 0) + aisDead + pubsubDead;
     const watermarks = streams.map((s) => s.watermark).filter((t) => Number.isFinite(t));
     return {
       published: simulator?.published() ?? 0,
-      received: i.received,
+      received: i.received + (p?.received ?? 0),
       worker_records: streams.reduce((a, s) => a + s.records, 0),
       worker_records_landed: streams.reduce((a, s) => a + s.recordsLanded, 0),
-      ingested: i.valid + (a?.positions ?? 0),
+      ingested: i.valid + (a?.positions ?? 0) + (p?.valid ?? 0),
       dead_letters: ingestDead + streams.reduce((a, s) => a + s.deadLetters, 0),
       late_events: streams.reduce((a, s) => a + s.lateEvents, 0),
       panes: streams.reduce((a, s) => a + s.panes, 0),
@@ -140,6 +158,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       watermark: watermarks.length ? Math.min(...watermarks) : null,
       last_input_at: Math.max(0, ...streams.map((s) => s.lastRecordAt)),
       ...(a ? { ais: a } : {}),
+      ...(p ? { pubsub: p } : {}),
     };
   };
 
@@ -148,6 +167,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     brokerUrl: broker.url,
     simulator,
     ais,
+    pubsub,
     status,
     drain: () => worker.drain(),
     stop() {
