@@ -6,6 +6,7 @@ import { DEAD_LETTER_TOPIC } from '../../shared/deadLetters/deadLetter.js';
 import { ModelPair } from '../../shared/models/modelPair.js';
 import { ModelRegistry } from '../../shared/models/modelRegistry.js';
 import type { Sink } from '../../shared/sinks/sink.js';
+import { checkpointPath } from './checkpointPath.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { DeadLetterLander } from './deadLetterLander.js';
 import { featureSet } from './featureSets.js';
@@ -17,14 +18,15 @@ export interface WorkerOptions {
   readonly bus: Bus;
   readonly sink: Sink;
   readonly modelsDir: string;
-  /** SQLite file holding the windowing checkpoints */
-  readonly checkpointPath: string;
+  /** SQLite file holding the windowing checkpoints (default: see checkpointPath(config)) */
+  readonly checkpointPath?: string;
   readonly logger: Logger;
   /** streams to run; default all */
   readonly streams?: readonly string[];
   /** also land the ingest's dead letters (one process should) */
   readonly landDeadLetters?: boolean;
   readonly now?: () => number;
+  /** default `worker.checkpoint_interval` */
   readonly checkpointIntervalMs?: number;
   /** see StreamRunnerOptions.onRowsLanded (benchmarks measure window close → row landed with it) */
   readonly onRowsLanded?: (stream: string, rows: number, firedAt: number, landedAt: number) => void;
@@ -51,7 +53,7 @@ export const WORKER_GROUP = 'driftline-worker';
 export async function startWorker(o: WorkerOptions): Promise<FeatureWorker> {
   const now = o.now ?? Date.now;
   const registry = new ModelRegistry({ modelsDir: o.modelsDir, logger: o.logger });
-  const checkpoints = new CheckpointStore(o.checkpointPath);
+  const checkpoints = new CheckpointStore(o.checkpointPath ?? checkpointPath(o.config));
   const names = o.streams ?? Object.keys(o.config.streams);
   const hash = configHash(o.config);
   const runners: StreamRunner[] = [];
@@ -77,7 +79,7 @@ export async function startWorker(o: WorkerOptions): Promise<FeatureWorker> {
       runners.push(new StreamRunner({
         group: WORKER_GROUP, consumer,
         createProcessor: (t) => new StreamProcessor({ name, stream, features, models, configHash: hash, now: t, commitMode }), sink: o.sink, checkpoints, logger: o.logger, now,
-        checkpointIntervalMs: o.checkpointIntervalMs ?? 2000, maxRecords: 5000, pollTimeoutMs: 100,
+        checkpointIntervalMs: o.checkpointIntervalMs ?? o.config.worker.checkpoint_interval, maxRecords: 5000, pollTimeoutMs: 100,
         ...(o.onRowsLanded ? { onRowsLanded: o.onRowsLanded } : {}),
       }));
     }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plantTelemetrySchema } from '../../schemas/messages/plantTelemetry.js';
 import type { Row, TableName } from '../../schemas/tables/tables.js';
@@ -173,7 +173,7 @@ function plantLog(hours: number): MemoryLog {
 
 const createProcessor = (t: number) => new StreamProcessor({ name: TOPIC, stream, features: featureSet(stream.features), models, configHash: 'spec', now: t });
 
-function runner(consumer: BusConsumer, checkpoints: CheckpointStore, sink: Sink, logger = silent): StreamRunner {
+function runner(consumer: BusConsumer, checkpoints: CheckpointStore, sink: Sink, logger: Logger = silent): StreamRunner {
   return new StreamRunner({
     group: GROUP, createProcessor, consumer, sink, checkpoints, logger, now: Date.now,
     checkpointIntervalMs: 20, maxRecords: 40, pollTimeoutMs: 5,
@@ -188,7 +188,7 @@ async function until(what: string, ok: () => boolean, timeoutMs = 60_000): Promi
   }
 }
 
-function logLines(): { logger: ReturnType<typeof pino>; lines: Record<string, unknown>[] } {
+function logLines(): { logger: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const dest = new Writable({
     write(chunk, _enc, done) {
@@ -196,7 +196,7 @@ function logLines(): { logger: ReturnType<typeof pino>; lines: Record<string, un
       done();
     },
   });
-  return { logger: pino({ level: 'info' }, dest), lines };
+  return { logger: pino({ level: 'info' }, dest) as Logger, lines };
 }
 
 describe('StreamRunner across a consumer-group rebalance', () => {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { positiveNumber } from '../cli/optionParsers.js';
-import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
 import { DEFAULT_MODELS_DIR } from '../../shared/models/defaultModelsDir.js';
@@ -24,7 +23,7 @@ export function register(program: Command): void {
     .option(...CONFIG_OPTION)
     .option('--stream <name...>', 'streams to run (default: all)')
     .option('--models-dir <dir>', 'folder holding <model>/<version>/manifest.json', DEFAULT_MODELS_DIR)
-    .option('--checkpoints <file>', 'SQLite file for window checkpoints (default: checkpoints.sqlite beside the embedded bus)')
+    .option('--checkpoints <file>', 'SQLite file for window checkpoints, shared by every worker of the group (default: worker.checkpoints, else checkpoints.sqlite beside the embedded bus, else ./data/checkpoints.sqlite)')
     .option('--drain-when-idle <seconds>', 'once no record has arrived for this long, fire every open window, land the rows and exit', positiveNumber)
     .action(async (opts: WorkerCommandOptions) => {
       const loaded = loadCommandConfig(opts.config);
@@ -33,11 +32,11 @@ export function register(program: Command): void {
       const logger = pino({ level: config.log_level, base: { service: 'worker' } }, pino.destination(2));
       const bus = openBus(config.bus);
       const sink = await openSink(config.sink);
-      const checkpointPath = opts.checkpoints ?? (config.bus.kind === 'embedded' ? join(dirname(config.bus.path), 'checkpoints.sqlite') : './data/checkpoints.sqlite');
       let worker;
       try {
         worker = await startWorker({
-          config, bus, sink, modelsDir: opts.modelsDir, checkpointPath, logger,
+          config, bus, sink, modelsDir: opts.modelsDir, logger,
+          ...(opts.checkpoints ? { checkpointPath: opts.checkpoints } : {}),
           ...(opts.stream ? { streams: opts.stream } : {}),
         });
       } catch (err) {

@@ -5,6 +5,7 @@ import { defaultStreams } from './defaultStreams.js';
 import { mqttSourceSchema } from './mqttSourceSchema.js';
 import { checkPubsubSource, pubsubSourceSchema } from './pubsubSourceSchema.js';
 import { simulatorSchema } from './simulatorSchema.js';
+import { workerSchema } from './workerSchema.js';
 import { sinkSchema } from './sinkSchema.js';
 import { streamNamePattern, streamSchema } from './streamSchema.js';
 import { topicTemplateToFilter } from '../ais/sources/aisCatcherMqttSource.js';
@@ -30,6 +31,7 @@ export const driftlineConfigSchema = z.strictObject({
   bus: busSchema.prefault({ kind: 'embedded' }).describe('the durable log between ingest and feature workers'),
   sink: sinkSchema.prefault({ kind: 'duckdb' }).describe('the warehouse prediction, dead-letter and late-event rows land in'),
   simulator: simulatorSchema.prefault({}).describe('the simulated device fleet'),
+  worker: workerSchema.prefault({}).describe('the feature workers: window checkpoints and how often they are taken'),
   metrics: z.strictObject({
     host: z.string().min(1).default('127.0.0.1').describe('interface /metrics, /healthz and /readyz listen on'),
     port: z.number().int().min(0).max(65535).default(9464).describe('HTTP port for /metrics, /healthz and /readyz (0 = any free port)'),
