@@ -56,12 +56,13 @@ interface Item {
 }
 
 const NOT_FOUND = 5;
+const PERMISSION_DENIED = 7;
 
 function openError(sub: string, index: number, projectId: string, err: unknown): Error {
   const code = (err as { code?: number } | null)?.code;
   const fix = code === NOT_FOUND
     ? `create it (gcloud pubsub subscriptions create ${sub} --topic <the devices' topic>) or fix sources.pubsub.subscriptions[${index}].subscription / project_id`
-    : code === 7 || code === 16 ? 'grant this identity roles/pubsub.subscriber on the subscription'
+    : code === 16 ? 'check the credentials (application default credentials, or GOOGLE_APPLICATION_CREDENTIALS)'
       : 'check sources.pubsub.project_id and emulator_host (or PUBSUB_EMULATOR_HOST)';
   return new Error(`sources.pubsub.subscriptions[${index}].subscription: cannot open "${sub}" in project ${projectId}: ${(err as Error)?.message ?? err} (fix: ${fix})`, { cause: err });
 }
@@ -181,7 +182,9 @@ export async function startPubSubIngest(options: PubSubIngestOptions): Promise<P
         const [exists] = await subscription.exists();
         if (!exists) throw Object.assign(new Error('subscription not found'), { code: NOT_FOUND });
       } catch (err) {
-        throw openError(entry.subscription, index, connection.projectId, err);
+        // roles/pubsub.subscriber may pull but not read subscription metadata: pull, and let errors surface there
+        if ((err as { code?: number } | null)?.code !== PERMISSION_DENIED) throw openError(entry.subscription, index, connection.projectId, err);
+        logger.warn({ subscription: entry.subscription }, 'cannot check that the subscription exists (needs pubsub.subscriptions.get); pulling anyway');
       }
       subscription.on('message', (message: Message) => {
         received++;
