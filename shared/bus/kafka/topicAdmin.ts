@@ -27,12 +27,7 @@ export class TopicAdmin {
   async ensure(topics: readonly string[]): Promise<void> {
     const missing = [...new Set(topics)].filter((t) => !this.ensured.has(t));
     if (missing.length > 0) {
-      const created = this.admin
-        .createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor })),
-        })
-        .then(() => undefined);
+      const created = this.create(missing);
       for (const t of missing) {
         const p = created.catch((err: unknown) => {
           this.ensured.delete(t); // let the next call try again
@@ -43,6 +38,21 @@ export class TopicAdmin {
       }
     }
     await Promise.all([...new Set(topics)].map((t) => this.ensured.get(t)));
+  }
+
+  /**
+   * Creates those of `topics` the cluster does not list yet. Asking first keeps the usual case (another
+   * service created the topic) out of kafkajs's error log, where a refused CreateTopics lands; a topic
+   * created by someone else between the two calls is still fine (kafkajs ignores TOPIC_ALREADY_EXISTS).
+   */
+  private async create(topics: readonly string[]): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const absent = topics.filter((t) => !existing.has(t));
+    if (absent.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: absent.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor })),
+    });
   }
 
   /** Partition count per topic, from the cluster's metadata. */
