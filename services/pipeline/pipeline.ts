@@ -10,7 +10,8 @@ import type { Sink } from '../../shared/sinks/sink.js';
 import { brokerForConfig, type BrokerEndpoint } from '../broker/brokerForConfig.js';
 import { startWorker, type FeatureWorker } from '../feature-worker/featureWorker.js';
 import { startAisIngest, type AisIngestService, type AisIngestStats } from '../ingest-ais/aisIngestService.js';
-import { startIngest, type IngestService } from '../ingest-mqtt/ingestService.js';
+import type { IngestService } from '../ingest-mqtt/ingestService.js';
+import { startIngestThread } from '../ingest-mqtt/ingestThread.js';
 import { openBus } from '../ingest-mqtt/openBus.js';
 import { startPubSubIngest, type PubSubIngestService, type PubSubIngestStats } from '../ingest-pubsub/pubsubIngestService.js';
 import { pubsubSourceConnection } from '../ingest-pubsub/pubsubSourceConnection.js';
@@ -103,8 +104,10 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     opened.push(() => worker.stop());
     producer = await bus.producer();
     opened.push(() => producer.close());
-    ingest = await startIngest({
-      mqtt: config.sources.mqtt, streams: config.streams, producer,
+    // In a worker thread with its own bus connection: receiving and validating MQTT messages runs
+    // on one core while the feature worker (and the simulator, when on) use the other.
+    ingest = await startIngestThread({
+      mqtt: config.sources.mqtt, streams: config.streams, bus: config.bus,
       brokerUrl: broker.url, protocolVersion: broker.protocolVersion, registry, logger,
     });
     opened.push(() => ingest.stop());

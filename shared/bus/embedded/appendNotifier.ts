@@ -1,12 +1,30 @@
 import { EventEmitter } from 'node:events';
+import { BroadcastChannel } from 'node:worker_threads';
 
 /**
  * Wakes consumers waiting in `poll` when a producer in the same process commits to the same log
- * file, so in-process delivery does not wait for the next poll tick. Appends by other processes are
- * found by polling the file (see EmbeddedConsumer). Keyed by absolute file path, so separate bus
- * objects opened on one file in one process wake each other too.
+ * file, so in-process delivery does not wait for the next poll tick. That includes producers in
+ * other worker threads (the pipeline runs its MQTT ingest in one): a BroadcastChannel per file
+ * carries the news between threads. Appends by other processes are found by polling the file (see
+ * EmbeddedConsumer). Keyed by absolute file path, so separate bus objects opened on one file in one
+ * process wake each other too.
  */
 const emitters = new Map<string, EventEmitter>();
+const channels = new Map<string, BroadcastChannel>();
+
+/** This thread's end of the file's channel; it hears the other threads' appends (never its own posts). */
+function channelFor(file: string): BroadcastChannel {
+  let channel = channels.get(file);
+  if (!channel) {
+    channel = new BroadcastChannel(`driftline-bus-append:${file}`);
+    const wake = () => emitters.get(file)?.emit('append');
+    channel.onmessage = wake;
+    // listening must not keep a process alive that has nothing else to do
+    channel.unref();
+    channels.set(file, channel);
+  }
+  return channel;
+}
 
 function emitterFor(file: string): EventEmitter {
   let emitter = emitters.get(file);
@@ -14,12 +32,14 @@ function emitterFor(file: string): EventEmitter {
     emitter = new EventEmitter();
     emitter.setMaxListeners(0);
     emitters.set(file, emitter);
+    channelFor(file);
   }
   return emitter;
 }
 
 export function notifyAppend(file: string): void {
   emitters.get(file)?.emit('append');
+  channelFor(file).postMessage(0);
 }
 
 /** Resolves on the next local append to `file`, or after `ms`, or when `signal` aborts, whichever comes first. */

@@ -80,12 +80,12 @@ export class EmbeddedConsumer implements BusConsumer {
         if (exhausted.has(ref.id)) continue;
         const want = pass === 0 ? Math.min(share, maxRecords - out.length) : maxRecords - out.length;
         const position = this.positions.get(ref.id)!;
-        const rows = this.ctx.log.read(ref.id, position, want);
+        const rows = this.ctx.log.readRows(ref.id, position, want);
         if (rows.length < want) exhausted.add(ref.id);
-        for (const row of rows) {
-          out.push({ topic: ref.topic, partition: ref.partition, offset: row.offset, key: row.key, value: row.value, timestamp: row.timestamp });
+        for (const [offset, key, value, timestamp] of rows) {
+          out.push({ topic: ref.topic, partition: ref.partition, offset, key, value, timestamp });
         }
-        if (rows.length > 0) this.positions.set(ref.id, rows[rows.length - 1].offset + 1);
+        if (rows.length > 0) this.positions.set(ref.id, rows[rows.length - 1][0] + 1);
       }
     }
     this.rotation = (this.rotation + 1) % parts.length;

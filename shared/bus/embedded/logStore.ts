@@ -21,6 +21,8 @@ export interface StoredRecord {
   readonly timestamp: number;
 }
 
+export type StoredRow = [offset: number, key: string, value: string, timestamp: number];
+
 export interface AppendBatch {
   readonly topic: string;
   readonly records: readonly OutgoingRecord[];
@@ -67,8 +69,9 @@ export class LogStore {
       nextOffset: db.prepare<[number], { next_offset: number }>('SELECT next_offset FROM partitions WHERE id = ?'),
       setNextOffset: db.prepare('UPDATE partitions SET next_offset = ? WHERE id = ?'),
       insertRecord: db.prepare('INSERT INTO records (pid, record_offset, key, value, timestamp) VALUES (?, ?, ?, ?, ?)'),
-      read: db.prepare<[number, number, number], StoredRecord>(
-        'SELECT record_offset AS offset, key, value, timestamp FROM records WHERE pid = ? AND record_offset >= ? ORDER BY record_offset LIMIT ?'),
+      // raw(): rows as arrays, which better-sqlite3 builds faster than objects with named keys
+      read: db.prepare<[number, number, number], StoredRow>(
+        'SELECT record_offset, key, value, timestamp FROM records WHERE pid = ? AND record_offset >= ? ORDER BY record_offset LIMIT ?').raw(),
       firstOffset: db.prepare<[number], { first: number | null }>('SELECT MIN(record_offset) AS first FROM records WHERE pid = ?'),
       deleteBelow: db.prepare('DELETE FROM records WHERE pid = ? AND record_offset < ?'),
       allTopics: db.prepare<[], { name: string }>('SELECT name FROM topics ORDER BY name'),
@@ -148,6 +151,11 @@ export class LogStore {
   }
 
   read(pid: number, fromOffset: number, limit: number): StoredRecord[] {
+    return this.readRows(pid, fromOffset, limit).map(([offset, key, value, timestamp]) => ({ offset, key, value, timestamp }));
+  }
+
+  /** `read` as [offset, key, value, timestamp] tuples: the consumer's hot path, one object fewer per record. */
+  readRows(pid: number, fromOffset: number, limit: number): StoredRow[] {
     return this.statements.read.all(pid, fromOffset, limit);
   }
 

@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { IngestService, IngestStats } from './ingestService.js';
+import type { FromIngestThread, IngestThreadData, MetricJson } from './ingestThreadProtocol.js';
+import { mirrorThreadMetrics } from './threadMetrics.js';
+
+export interface IngestThreadOptions extends Omit<IngestThreadData, 'logLevel'> {
+  /** the thread's metrics appear here, read from the thread at each scrape */
+  readonly registry?: Registry;
+  /** its level is the thread's; the thread logs to stderr with `service: ingest` */
+  readonly logger: Logger;
+}
+
+const ENTRY = new URL('./ingestThreadEntry.mjs', import.meta.url);
+
+const emptyStats: IngestStats = {
+  received: 0, valid: 0, acked: 0, ackSkipped: 0, pending: 0,
+  deadLetters: { unknown_topic: 0, bad_json: 0, schema_violation: 0, impossible_value: 0, identity_mismatch: 0, bad_nmea: 0 },
+};
+
+/** The parent's node options minus tsx's hooks: the entry registers tsx itself, and twice would chain two loaders. */
+function withoutTsx(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    if (/^--(import|require|loader|experimental-loader)$/.test(arg) && /tsx/.test(execArgv[i + 1] ?? '')) i++;
+    else if (!(/^--(import|require|loader|experimental-loader)=/.test(arg) && /tsx/.test(arg))) out.push(arg);
+  }
+  return out;
+}
+
+/**
+ * The MQTT ingest (startIngest, unchanged: ack after durable, dead letters, persistent session) in a
+ * worker thread with its own bus connection, so that on a multi-core machine receiving, validating
+ * and appending run beside the feature worker instead of taking turns with it on one event loop.
+ * Same IngestService interface; stats arrive by message (at most 20 ms old), exact after `stop()`.
+ */
+export async function startIngestThread(o: IngestThreadOptions): Promise<IngestService> {
+  const data: IngestThreadData = {
+    mqtt: o.mqtt, streams: o.streams, bus: o.bus, logLevel: o.logger.level,
+    ...(o.brokerUrl ? { brokerUrl: o.brokerUrl } : {}),
+    ...(o.protocolVersion ? { protocolVersion: o.protocolVersion } : {}),
+  };
+  const worker = new Worker(ENTRY, { workerData: data, execArgv: withoutTsx(process.execArgv) });
+  let stats = emptyStats;
+  let ready = false;
+  let exited = false;
+  let stopped: Promise<void> | undefined;
+  let nextId = 0;
+  const metricRequests = new Map<number, (m: readonly MetricJson[]) => void>();
+
+  const started = new Promise<readonly MetricJson[]>((resolve, reject) => {
+    worker.on('message', (m: FromIngestThread) => {
+      switch (m.type) {
+        case 'started': resolve(m.metrics); break;
+        case 'failed': reject(new Error(m.message)); break;
+        case 'stats': stats = m.stats; ready = m.ready; break;
+        case 'metrics': metricRequests.get(m.id)?.(m.metrics); metricRequests.delete(m.id); break;
+        case 'stopped': stats = m.stats; ready = false; break;
+      }
+    });
+    worker.on('error', (err) => {
+      reject(err);
+      if (!stopped) {
+        // An uncaught error in the ingest would have ended the process when it ran on the main
+        // thread; a dead thread must not leave a pipeline running that takes in nothing.
+        o.logger.fatal({ err }, 'the ingest thread failed');
+        setImmediate(() => { throw err; });
+      }
+    });
+    worker.on('exit', (code) => {
+      exited = true;
+      ready = false;
+      reject(new Error(`the ingest thread exited (code ${code}) before it started`));
+      for (const resolveRequest of metricRequests.values()) resolveRequest([]);
+      metricRequests.clear();
+    });
+  });
+
+  let metrics: readonly MetricJson[];
+  try {
+    metrics = await started;
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  if (o.registry) {
+    mirrorThreadMetrics(o.registry, metrics, () => new Promise((resolve) => {
+      if (exited) return resolve([]);
+      const id = nextId++;
+      metricRequests.set(id, resolve);
+      worker.postMessage({ type: 'metrics', id });
+    }));
+  }
+
+  return {
+    stats: () => stats,
+    isReady: () => ready && !exited,
+    stop(options = {}) {
+      stopped ??= (async () => {
+        if (exited) return;
+        const done = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+        worker.postMessage({ type: 'stop', ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+        await done;
+      })();
+      return stopped;
+    },
+  };
+}

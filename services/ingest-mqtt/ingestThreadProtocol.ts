@@ -1,0 +1,35 @@
+import type { BusConfig } from '../../shared/config/busSchema.js';
+import type { MqttSourceConfig } from '../../shared/config/mqttSourceSchema.js';
+import type { StreamConfig } from '../../shared/config/streamSchema.js';
+import type { IngestStats } from './ingestService.js';
+
+/** What the pipeline hands the ingest thread (structured-cloneable: plain config, no live objects). */
+export interface IngestThreadData {
+  readonly mqtt: MqttSourceConfig;
+  readonly streams: Readonly<Record<string, StreamConfig>>;
+  /** the thread opens its own connection to this bus */
+  readonly bus: BusConfig;
+  readonly brokerUrl?: string;
+  readonly protocolVersion?: 4 | 5;
+  readonly logLevel: string;
+}
+
+/** A prom-client metric as `getMetricsAsJSON` gives it. */
+export interface MetricJson {
+  readonly name: string;
+  readonly help: string;
+  readonly type: string;
+  readonly aggregator?: string;
+  readonly values: readonly { value: number; labels?: Record<string, string | number>; metricName?: string }[];
+}
+
+export type ToIngestThread =
+  | { readonly type: 'metrics'; readonly id: number }
+  | { readonly type: 'stop'; readonly timeoutMs?: number };
+
+export type FromIngestThread =
+  | { readonly type: 'started'; readonly metrics: readonly MetricJson[] }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'stats'; readonly stats: IngestStats; readonly ready: boolean }
+  | { readonly type: 'metrics'; readonly id: number; readonly metrics: readonly MetricJson[] }
+  | { readonly type: 'stopped'; readonly stats: IngestStats };
