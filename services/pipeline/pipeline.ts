@@ -1,4 +1,3 @@
-import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Bus, BusProducer } from '../../shared/bus/bus.js';
@@ -96,9 +95,8 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     opened.push(() => bus.close());
     sink = await openSink(config.sink);
     opened.push(() => sink.close());
-    const checkpointPath = config.bus.kind === 'embedded' ? join(dirname(config.bus.path), 'checkpoints.sqlite') : './data/checkpoints.sqlite';
     worker = await startWorker({
-      config, bus, sink, modelsDir: o.modelsDir ?? DEFAULT_MODELS_DIR, checkpointPath, logger,
+      config, bus, sink, modelsDir: o.modelsDir ?? DEFAULT_MODELS_DIR, logger,
       ...(o.onRowsLanded ? { onRowsLanded: o.onRowsLanded } : {}),
     });
     opened.push(() => worker.stop());
