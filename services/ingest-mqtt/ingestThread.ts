@@ -19,17 +19,6 @@ const emptyStats: IngestStats = {
   deadLetters: { unknown_topic: 0, bad_json: 0, schema_violation: 0, impossible_value: 0, identity_mismatch: 0, bad_nmea: 0 },
 };
 
-/** The parent's node options minus tsx's hooks: the entry registers tsx itself, and twice would chain two loaders. */
-function withoutTsx(execArgv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i];
-    if (/^--(import|require|loader|experimental-loader)$/.test(arg) && /tsx/.test(execArgv[i + 1] ?? '')) i++;
-    else if (!(/^--(import|require|loader|experimental-loader)=/.test(arg) && /tsx/.test(arg))) out.push(arg);
-  }
-  return out;
-}
-
 /**
  * The MQTT ingest (startIngest, unchanged: ack after durable, dead letters, persistent session) in a
  * worker thread with its own bus connection, so that on a multi-core machine receiving, validating
@@ -42,7 +31,9 @@ export async function startIngestThread(o: IngestThreadOptions): Promise<IngestS
     ...(o.brokerUrl ? { brokerUrl: o.brokerUrl } : {}),
     ...(o.protocolVersion ? { protocolVersion: o.protocolVersion } : {}),
   };
-  const worker = new Worker(ENTRY, { workerData: data, execArgv: withoutTsx(process.execArgv) });
+  // execArgv []: the entry registers tsx itself (inheriting the parent's --import tsx would chain two
+  // loaders), and a worker refuses the V8 options a parent may have been started with.
+  const worker = new Worker(ENTRY, { workerData: data, execArgv: [] });
   let stats = emptyStats;
   let ready = false;
   let exited = false;
