@@ -18,18 +18,19 @@
  *   has taken in all N records and landed everything they fired (its `recordsLanded`).
  *   MQTT is in neither side: the ratio prices validation, the bus producer and consumer, and the worker.
  * Topology. The figure (`pipeline_msgs_per_s`, `raw_msgs_per_s`, `ratio`) runs each side's producer and
- * consumer in this one Node process, as before: each side gets one JavaScript thread and the broker the other
- * core of a 2-core machine. Raw's producer spends part of its time waiting for acks, which its consumer
- * fills; the pipeline's halves add up. `split_*` (BENCH_KAFKA_SPLIT=0 skips it) runs each side's producer
- * and consumer in two child processes of their own, as Kafka deployments run them (`driftline ingest` and
- * `driftline worker` are separate services): the stage rates then matter, not their sum, but on a 2-core
- * machine the broker, both halves and any other load share the cores. `*_cpu_us_per_msg` is the CPU time
- * (user + system) of the side's Node processes per message, broker excluded: less disturbed by other load
- * than the rates.
+ * consumer in two child processes of their own, as a Kafka deployment runs them: `driftline ingest` and
+ * `driftline worker` are separate services (workers scale by joining the group), and a kafkajs producer and
+ * consumer group likewise. A pipeline's throughput is then its slowest stage's, as in production. `single_*`
+ * (BENCH_KAFKA_SINGLE=0 skips it) runs both halves of each side in this one process, on one JavaScript
+ * thread: the pipeline's halves then add up, while raw's consumer fills the time its producer waits for
+ * acks, so it prices the pipeline's total CPU per message more than its throughput. `*_cpu_us_per_msg`
+ * is the CPU time (user + system, all threads) of the side's Node processes per message, broker excluded:
+ * steadier than the rates on a shared machine. On a 2-core machine the broker, the processes and any
+ * other load share the cores, so every figure moves with the machine's load: read the ratios.
  * `mqtt_pipeline_msgs_per_s` (BENCH_KAFKA_MQTT=0 skips it): the whole pipeline in one process from an
  * mqtt.js QoS 1 publisher (1000 in flight) through the MQTT broker (mosquitto at MQTT_URL, else the
  * embedded aedes) and the MQTT ingest, bounded by MQTT (bench:e2e measures that against raw MQTT).
- * A warm-up of 5 000 messages per side and topology (not counted) lets the JIT compile each process's code;
+ * A warm-up of 10 000 messages per side and topology (not counted) lets the JIT compile each process's code;
  * then everything alternates over ROUNDS rounds (BENCH_KAFKA_ROUNDS, default 3) and the figures are medians.
  * Last stdout line: {"bench":"kafka",...,"pipeline_msgs_per_s":N,"raw_msgs_per_s":N,"ratio":R}. Progress on stderr.
  */
@@ -48,8 +49,8 @@ import { benchConfig, benchMessages, clock, openSide, PARTITIONS, type RunSpec, 
 const N = Number(process.env.BENCH_KAFKA_MESSAGES ?? 30_000);
 const ROUNDS = Number(process.env.BENCH_KAFKA_ROUNDS ?? 3);
 const WITH_MQTT = process.env.BENCH_KAFKA_MQTT !== '0';
-const WITH_SPLIT = process.env.BENCH_KAFKA_SPLIT !== '0';
-const WARMUP = Math.min(N, 5000);
+const WITH_SINGLE = process.env.BENCH_KAFKA_SINGLE !== '0';
+const WARMUP = Math.min(N, 10_000);
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
 const log = (msg: string) => process.stderr.write(`[bench:kafka] ${msg}\n`);
 /** MQTT topics of this run only: other clients of a shared broker may publish to driftline/vessels/... meanwhile. */
@@ -72,7 +73,7 @@ await admin.connect();
 
 const sideNames: SideName[] = ['raw-producer', 'raw-consumer', 'pipeline-ingest', 'pipeline-worker'];
 /** Long-lived child processes for the split topology, one per side. */
-const processes = new Map<SideName, SideProcess>(WITH_SPLIT ? sideNames.map((name) => [name, new SideProcess(name)]) : []);
+const processes = new Map<SideName, SideProcess>(sideNames.map((name) => [name, new SideProcess(name)]));
 
 async function open(name: SideName, spec: RunSpec, topology: Topology): Promise<Side> {
   return topology === 'split' ? processes.get(name)!.open(name, spec) : openSide(name, spec);
@@ -161,7 +162,7 @@ const embedded = WITH_MQTT && !external ? await startEmbeddedBroker({ port: 0 })
 const url = external ?? embedded?.url;
 log(`${N} messages per run, ${ROUNDS} rounds, Kafka at ${brokers.join(',')}` +
   (WITH_MQTT ? `, MQTT broker ${external ? 'mosquitto' : 'aedes'} at ${url}` : ''));
-const plan: [Kind, Topology][] = [['raw', 'single'], ['pipeline', 'single'], ...(WITH_SPLIT ? [['raw', 'split'], ['pipeline', 'split']] as [Kind, Topology][] : [])];
+const plan: [Kind, Topology][] = [['raw', 'split'], ['pipeline', 'split'], ...(WITH_SINGLE ? [['raw', 'single'], ['pipeline', 'single']] as [Kind, Topology][] : [])];
 const results = new Map<string, Result[]>(plan.map(([k, t]) => [`${k}/${t}`, []]));
 const mqtts: number[] = [];
 try {
@@ -190,18 +191,19 @@ console.log(JSON.stringify({
   bench: 'kafka',
   messages: N,
   rounds: ROUNDS,
+  topology: 'producer and consumer of each side in separate processes',
   ...(WITH_MQTT ? { mqtt_pipeline_msgs_per_s: Math.round(median(mqtts)) } : {}),
-  ...(WITH_SPLIT ? {
-    split_pipeline_msgs_per_s: Math.round(rate('pipeline/split')),
-    split_raw_msgs_per_s: Math.round(rate('raw/split')),
-    split_ratio: Number((rate('pipeline/split') / rate('raw/split')).toFixed(3)),
-    split_pipeline_cpu_us_per_msg: cpu('pipeline/split'),
-    split_raw_cpu_us_per_msg: cpu('raw/split'),
+  ...(WITH_SINGLE ? {
+    single_pipeline_msgs_per_s: Math.round(rate('pipeline/single')),
+    single_raw_msgs_per_s: Math.round(rate('raw/single')),
+    single_ratio: Number((rate('pipeline/single') / rate('raw/single')).toFixed(3)),
+    single_pipeline_cpu_us_per_msg: cpu('pipeline/single'),
+    single_raw_cpu_us_per_msg: cpu('raw/single'),
   } : {}),
-  raw_cpu_us_per_msg: cpu('raw/single'),
-  pipeline_cpu_us_per_msg: cpu('pipeline/single'),
-  pipeline_msgs_per_s: Math.round(rate('pipeline/single')),
-  raw_msgs_per_s: Math.round(rate('raw/single')),
-  ratio: Number((rate('pipeline/single') / rate('raw/single')).toFixed(3)),
+  raw_cpu_us_per_msg: cpu('raw/split'),
+  pipeline_cpu_us_per_msg: cpu('pipeline/split'),
+  pipeline_msgs_per_s: Math.round(rate('pipeline/split')),
+  raw_msgs_per_s: Math.round(rate('raw/split')),
+  ratio: Number((rate('pipeline/split') / rate('raw/split')).toFixed(3)),
 }));
 process.exit(0);
