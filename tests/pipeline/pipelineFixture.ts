@@ -9,6 +9,13 @@ import { deviceMessages } from '../../services/simulator/deviceMessages.js';
 import { FINITE_START } from '../../services/simulator/simulatorRun.js';
 
 export const DATASET = { seed: 7, vessels: 4, plants: 2, hours: 26 } as const;
+
+export interface Dataset {
+  readonly seed: number;
+  readonly vessels: number;
+  readonly plants: number;
+  readonly hours: number;
+}
 const DAY = 86_400_000;
 const FIVE_MIN = 300_000;
 
@@ -21,32 +28,47 @@ const FIVE_MIN = 300_000;
 export function testConfig(
   mqttUrl: string,
   clientId: string,
-  options: { idleTimeout?: string | null; dir?: string } = {},
+  options: {
+    idleTimeout?: string | null;
+    dir?: string;
+    /** first MQTT topic level (default `driftline`); a unique one keeps tests that share a broker apart */
+    topicRoot?: string;
+    /** `bus:` section instead of the embedded log in `dir` */
+    bus?: Record<string, unknown>;
+    /** `sink:` section instead of DuckDB in `dir` */
+    sink?: Record<string, unknown>;
+    /** `worker:` section (checkpoint file and interval) */
+    worker?: Record<string, unknown>;
+    /** the simulated fleet; default DATASET */
+    dataset?: Dataset;
+  } = {},
 ): { config: DriftlineConfig; input: unknown; dir: string } {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'driftline-e2e-'));
   const idle_timeout = options.idleTimeout === undefined ? '15s' : options.idleTimeout;
+  const root = options.topicRoot ?? 'driftline';
   const input = {
     // A short session expiry: the broker forgets this test's persistent session soon after it ends.
-    sources: { mqtt: { url: mqttUrl, client_id: clientId, topics: ['driftline/#'], session_expiry: '10m' } },
+    sources: { mqtt: { url: mqttUrl, client_id: clientId, topics: [`${root}/#`], session_expiry: '10m' } },
     streams: {
       vessels: {
-        schema: 'vessel_position', topic: 'driftline/vessels/{key}/position',
+        schema: 'vessel_position', topic: `${root}/vessels/{key}/position`,
         window: { kind: 'tumbling', size: '24h' },
         watermark: { max_out_of_orderness: '6h', idle_timeout, advance_when_idle: false },
         allowed_lateness: '1d', max_future_skew: '1h',
         features: 'fishing-track', model: { name: 'fishing-gear', version: 'v1' },
       },
       plants: {
-        schema: 'plant_telemetry', topic: 'driftline/plants/{key}/telemetry',
+        schema: 'plant_telemetry', topic: `${root}/plants/{key}/telemetry`,
         window: { kind: 'tumbling', size: '5m' },
         watermark: { max_out_of_orderness: '1h', idle_timeout, advance_when_idle: false },
         allowed_lateness: '1h', max_future_skew: '1h',
         features: 'cooling-plant', model: { name: 'cooling-pue', version: '1.0.0' },
       },
     },
-    bus: { kind: 'embedded', path: join(dir, 'bus.sqlite') },
-    sink: { kind: 'duckdb', path: join(dir, 'driftline.duckdb') },
-    simulator: { enabled: true, ...DATASET, speed: 1_000_000 },
+    bus: options.bus ?? { kind: 'embedded', path: join(dir, 'bus.sqlite') },
+    sink: options.sink ?? { kind: 'duckdb', path: join(dir, 'driftline.duckdb') },
+    simulator: { enabled: true, ...(options.dataset ?? DATASET), speed: 1_000_000 },
+    ...(options.worker ? { worker: options.worker } : {}),
     metrics: { port: 0 },
     log_level: 'warn',
   };
@@ -60,14 +82,14 @@ export interface ExpectedWindows {
   readonly messages: number;
 }
 
-/** What the pipeline must produce for DATASET, computed from the simulator's messages directly. */
-export function expectedWindows(): ExpectedWindows {
+/** What the pipeline must produce for `dataset`, computed from the simulator's messages directly. */
+export function expectedWindows(dataset: Dataset = DATASET): ExpectedWindows {
   const windows = new Map<string, number>();
   const filter = new DuplicateFilter();
   let duplicates = 0;
   let messages = 0;
   for (const m of deviceMessages({
-    ...DATASET, start: FINITE_START,
+    ...dataset, start: FINITE_START,
     vesselTopic: (k) => `driftline/vessels/${k}/position`, plantTopic: (k) => `driftline/plants/${k}/telemetry`,
   })) {
     messages++;
@@ -94,3 +116,25 @@ export async function until(what: string, ok: () => boolean, timeoutMs = 300_000
   }
 }
 
+
+/**
+ * Waits until `ready` holds and `progress` has not changed for `quietMs`. On Kafka a consumer-group
+ * rebalance (members of the shared group joining or leaving, this test's or another's) makes the
+ * worker replay from its checkpoint, so record counts alone can match while replayed records are
+ * still in flight; a quiet spell after they match is what says the worker has caught up.
+ */
+export async function untilQuiet(what: string, ready: () => boolean, progress: () => number, quietMs = 3000, timeoutMs = 300_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let last = progress();
+  let since = Date.now();
+  for (;;) {
+    const now = progress();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    }
+    if (ready() && Date.now() - since >= quietMs) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
