@@ -235,6 +235,28 @@ describeWithService('kafka', 'KafkaBus on a real broker', (service) => {
     expect((await pollUntil(plants, 3)).every((r) => r.topic === 'plants')).toBe(true);
   });
 
+  it('namespaces consumer groups by the topic prefix: one group name under two prefixes is two groups that never rebalance each other', async () => {
+    const [prefixA, prefixB] = [run(), run()];
+    const [busA, busB] = [open(prefixA), open(prefixB)];
+    topicsToDelete.push({ bus: busA, topics: [`${prefixA}vessels`] }, { bus: busB, topics: [`${prefixB}vessels`] });
+    expect(busA.kafkaGroup('driftline-worker')).toBe(`${prefixA}driftline-worker`);
+    const a = await busA.consumer({ group: 'driftline-worker', topics: ['vessels'] });
+    await a.poll({ maxRecords: 1, timeoutMs: 1000 });
+    const generation = a.generation();
+    const b = await busB.consumer({ group: 'driftline-worker', topics: ['vessels'] });
+    // a shared group would rebalance `a` now; its heartbeats (every 500 ms) would see it within the wait
+    for (let i = 0; i < 15; i++) await Promise.all([a.poll({ maxRecords: 1, timeoutMs: 200 }), b.poll({ maxRecords: 1, timeoutMs: 200 })]);
+    expect(a.generation()).toBe(generation);
+    expect(a.assignment()).toHaveLength(4);
+    expect(b.assignment()).toHaveLength(4);
+    const producer = await busA.producer();
+    await producer.send('vessels', records(['k'], 3));
+    const got = await pollUntil(a, 3);
+    await a.commit(nextOffsets(got));
+    // committed() speaks bus group names, as consumer() does
+    expect((await busA.committed('driftline-worker', 'vessels')).filter((c) => c.offset !== null)).toHaveLength(1);
+  });
+
   it('round-trips the dead-letters topic under the prefix', async () => {
     const prefix = run();
     const bus = open(prefix);

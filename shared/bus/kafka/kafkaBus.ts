@@ -99,6 +99,15 @@ export class KafkaBus implements Bus {
     return this.prefix + busTopic;
   }
 
+  /**
+   * The Kafka consumer group a bus group maps to (`<topicPrefix><group>`), namespaced like the topics
+   * (and like the Pub/Sub bus's subscriptions): deployments sharing a cluster under different prefixes
+   * never join one group, where every member's join or leave would rebalance all the others.
+   */
+  kafkaGroup(busGroup: string): string {
+    return this.prefix + busGroup;
+  }
+
   async producer(): Promise<BusProducer> {
     this.assertOpen('producer');
     await this.connectAdmin();
@@ -138,7 +147,7 @@ export class KafkaBus implements Bus {
     const sessionTimeout = this.o.sessionTimeoutMs ?? 30_000;
     const heartbeatInterval = this.o.heartbeatIntervalMs ?? 3_000;
     const kc = this.kafka.consumer({
-      groupId: options.group,
+      groupId: this.kafkaGroup(options.group),
       partitionAssigners: [subscriptionAssigner((names) => this.topics.partitionCounts(names))],
       sessionTimeout,
       rebalanceTimeout: this.o.rebalanceTimeoutMs ?? 60_000,
@@ -149,7 +158,7 @@ export class KafkaBus implements Bus {
       ...(this.o.retry ? { retry: { ...this.o.retry } } : {}),
     });
     const consumer = await KafkaConsumer.start(kc, {
-      group: options.group,
+      group: this.kafkaGroup(options.group),
       topics,
       prefix: this.prefix,
       fromBeginning: this.o.fromBeginning ?? true,
@@ -180,7 +189,7 @@ export class KafkaBus implements Bus {
   async committed(group: string, busTopic: string): Promise<{ partition: number; offset: number | null }[]> {
     this.assertOpen('committed');
     await this.connectAdmin();
-    const [found] = await this.admin.fetchOffsets({ groupId: group, topics: [this.kafkaTopic(busTopic)] });
+    const [found] = await this.admin.fetchOffsets({ groupId: this.kafkaGroup(group), topics: [this.kafkaTopic(busTopic)] });
     return (found?.partitions ?? [])
       .map((p) => ({ partition: p.partition, offset: Number(p.offset) >= 0 ? Number(p.offset) : null }))
       .sort((a, b) => a.partition - b.partition);
