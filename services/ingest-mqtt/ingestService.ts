@@ -7,6 +7,7 @@ import type { StreamConfig } from '../../shared/config/streamSchema.js';
 import { DEAD_LETTER_TOPIC, deadLetterRecord, payloadText, type DeadLetterReason } from '../../shared/deadLetters/deadLetter.js';
 import { AckBatcher } from './ackBatcher.js';
 import { deferAcks, type InboundMessage } from './deferredAcks.js';
+import { IngestCounters } from './ingestCounters.js';
 import { createIngestMetrics } from './ingestMetrics.js';
 import { mqttClientOptions } from './mqttClientOptions.js';
 import { decodeMessage } from './payloadDecoder.js';
@@ -24,6 +25,8 @@ export interface IngestOptions {
   readonly registry?: Registry;
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** where the counts are kept; pass one on a SharedArrayBuffer to read them from another thread */
+  readonly counters?: IngestCounters;
 }
 
 export interface IngestStats {
@@ -93,11 +96,7 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
   const router = new TopicRouter(options.streams);
   const filters = config.topics ?? router.filters;
 
-  let received = 0;
-  let valid = 0;
-  let acked = 0;
-  let ackSkipped = 0;
-  const deadLetters = { unknown_topic: 0, bad_json: 0, schema_violation: 0, impossible_value: 0, identity_mismatch: 0, bad_nmea: 0 } satisfies Record<DeadLetterReason, number>;
+  const counters = options.counters ?? new IngestCounters();
 
   const client: MqttClient = mqtt.connect(url, mqttClientOptions(config, options.protocolVersion));
 
@@ -128,12 +127,12 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
       const deadByReason = new Map<DeadLetterReason, number>();
       let ackedNow = 0;
       let skippedNow = 0;
+      let validNow = 0;
       for (const item of items) {
         if (item.reason) {
-          deadLetters[item.reason]++;
           deadByReason.set(item.reason, (deadByReason.get(item.reason) ?? 0) + 1);
         } else {
-          valid++;
+          validNow++;
           const label = item.stream ?? 'unknown';
           validByStream.set(label, (validByStream.get(label) ?? 0) + 1);
         }
@@ -141,8 +140,7 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
         if (acks.ack(item.message)) ackedNow++;
         else skippedNow++;
       }
-      acked += ackedNow;
-      ackSkipped += skippedNow;
+      counters.acknowledged(validNow, deadByReason, ackedNow, skippedNow);
       for (const [stream, n] of validByStream) metrics.valid.inc({ stream }, n);
       for (const [reason, n] of deadByReason) metrics.deadLetters.inc({ reason }, n);
       if (ackedNow) metrics.acked.inc(ackedNow);
@@ -156,7 +154,7 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
   });
 
   const acks = deferAcks(client, (message) => {
-    received++;
+    counters.received();
     if (message.dup) metrics.redelivered.inc();
     let item: Item;
     try {
@@ -243,7 +241,7 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
   logger.info({ filters, clientId: config.client_id }, 'ingest subscribed');
 
   return {
-    stats: () => ({ received, valid, deadLetters: { ...deadLetters }, acked, ackSkipped, pending: batcher.size }),
+    stats: () => ({ ...counters.stats(), pending: batcher.size }),
     isReady: () => ready && client.connected,
     stop({ timeoutMs = 30_000 } = {}) {
       stopped ??= (async () => {

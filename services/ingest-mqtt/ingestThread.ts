@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { IngestService, IngestStats } from './ingestService.js';
+import { IngestCounters } from './ingestCounters.js';
+import type { IngestService } from './ingestService.js';
 import type { FromIngestThread, IngestThreadData, MetricJson } from './ingestThreadProtocol.js';
 import { mirrorThreadMetrics } from './threadMetrics.js';
 
-export interface IngestThreadOptions extends Omit<IngestThreadData, 'logLevel'> {
+export interface IngestThreadOptions extends Omit<IngestThreadData, 'logLevel' | 'counters'> {
   /** the thread's metrics appear here, read from the thread at each scrape */
   readonly registry?: Registry;
   /** its level is the thread's; the thread logs to stderr with `service: ingest` */
@@ -14,27 +15,23 @@ export interface IngestThreadOptions extends Omit<IngestThreadData, 'logLevel'> 
 
 const ENTRY = new URL('./ingestThreadEntry.mjs', import.meta.url);
 
-const emptyStats: IngestStats = {
-  received: 0, valid: 0, acked: 0, ackSkipped: 0, pending: 0,
-  deadLetters: { unknown_topic: 0, bad_json: 0, schema_violation: 0, impossible_value: 0, identity_mismatch: 0, bad_nmea: 0 },
-};
-
 /**
  * The MQTT ingest (startIngest, unchanged: ack after durable, dead letters, persistent session) in a
  * worker thread with its own bus connection, so that on a multi-core machine receiving, validating
  * and appending run beside the feature worker instead of taking turns with it on one event loop.
- * Same IngestService interface; stats arrive by message (at most 20 ms old), exact after `stop()`.
+ * Same IngestService interface; the counts are read from shared memory, and `received` counts a
+ * message once it is durable (see IngestCounters.stats), as it looked from the pipeline's own thread.
  */
 export async function startIngestThread(o: IngestThreadOptions): Promise<IngestService> {
+  const counters = new IngestCounters(new SharedArrayBuffer(IngestCounters.BYTES));
   const data: IngestThreadData = {
-    mqtt: o.mqtt, streams: o.streams, bus: o.bus, logLevel: o.logger.level,
+    mqtt: o.mqtt, streams: o.streams, bus: o.bus, logLevel: o.logger.level, counters: counters.buffer as SharedArrayBuffer,
     ...(o.brokerUrl ? { brokerUrl: o.brokerUrl } : {}),
     ...(o.protocolVersion ? { protocolVersion: o.protocolVersion } : {}),
   };
   // execArgv []: the entry registers tsx itself (inheriting the parent's --import tsx would chain two
   // loaders), and a worker refuses the V8 options a parent may have been started with.
   const worker = new Worker(ENTRY, { workerData: data, execArgv: [] });
-  let stats = emptyStats;
   let ready = false;
   let exited = false;
   let stopped: Promise<void> | undefined;
@@ -46,9 +43,9 @@ export async function startIngestThread(o: IngestThreadOptions): Promise<IngestS
       switch (m.type) {
         case 'started': resolve(m.metrics); break;
         case 'failed': reject(new Error(m.message)); break;
-        case 'stats': stats = m.stats; ready = m.ready; break;
+        case 'ready': ready = m.ready; break;
         case 'metrics': metricRequests.get(m.id)?.(m.metrics); metricRequests.delete(m.id); break;
-        case 'stopped': stats = m.stats; ready = false; break;
+        case 'stopped': ready = false; break;
       }
     });
     worker.on('error', (err) => {
@@ -86,7 +83,7 @@ export async function startIngestThread(o: IngestThreadOptions): Promise<IngestS
   }
 
   return {
-    stats: () => stats,
+    stats: () => counters.stats({ receivedWhenDurable: true }),
     isReady: () => ready && !exited,
     stop(options = {}) {
       stopped ??= (async () => {

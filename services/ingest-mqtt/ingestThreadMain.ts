@@ -2,12 +2,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { IngestThreadData, FromIngestThread, MetricJson, ToIngestThread } from './ingestThreadProtocol.js';
-import { startIngest, type IngestStats } from './ingestService.js';
+import { IngestCounters } from './ingestCounters.js';
+import { startIngest } from './ingestService.js';
 import { openBus } from './openBus.js';
 
 /**
  * The MQTT ingest inside a worker thread (see ingestThread.ts): its own bus connection, the same
- * startIngest as `driftline ingest`, stats and metrics sent to the pipeline's thread by message.
+ * startIngest as `driftline ingest`, counts in shared memory, metrics and readiness sent by message.
  */
 const port = parentPort!;
 const data = workerData as IngestThreadData;
@@ -21,7 +22,7 @@ let service: Awaited<ReturnType<typeof startIngest>>;
 try {
   const producer = await bus.producer();
   service = await startIngest({
-    mqtt: data.mqtt, streams: data.streams, producer, registry, logger,
+    mqtt: data.mqtt, streams: data.streams, producer, registry, logger, counters: new IngestCounters(data.counters),
     ...(data.brokerUrl ? { brokerUrl: data.brokerUrl } : {}),
     ...(data.protocolVersion ? { protocolVersion: data.protocolVersion } : {}),
   });
@@ -32,31 +33,27 @@ try {
   process.exit(0);
 }
 
-// Counts go to the pipeline's thread when they change, at most every 20 ms: its status() reads them
-// synchronously, and a message per MQTT message would cost more than the ingest itself.
-let last = '';
-const sendStats = (): void => {
-  const stats: IngestStats = service.stats();
-  const ready = service.isReady();
-  const key = `${JSON.stringify(stats)}${ready}`;
-  if (key === last) return;
-  last = key;
-  post({ type: 'stats', stats, ready });
+// Counts are in shared memory (IngestCounters); readiness changes are sent, checked every 20 ms.
+let ready: boolean | undefined;
+const sendReady = (): void => {
+  if (service.isReady() === ready) return;
+  ready = service.isReady();
+  post({ type: 'ready', ready });
 };
-const statsTimer = setInterval(sendStats, 20);
+const readyTimer = setInterval(sendReady, 20);
 
 port.on('message', (m: ToIngestThread) => {
   if (m.type === 'metrics') {
     void metricsJson(registry).then((metrics) => post({ type: 'metrics', id: m.id, metrics }));
     return;
   }
-  clearInterval(statsTimer);
+  clearInterval(readyTimer);
   void (async () => {
     await service.stop(m.timeoutMs === undefined ? {} : { timeoutMs: m.timeoutMs });
     await bus.close();
-    post({ type: 'stopped', stats: service.stats() });
+    post({ type: 'stopped' });
     port.close();
   })();
 });
-sendStats();
+sendReady();
 post({ type: 'started', metrics: await metricsJson(registry) });

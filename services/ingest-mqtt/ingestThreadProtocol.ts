@@ -1,7 +1,6 @@
 import type { BusConfig } from '../../shared/config/busSchema.js';
 import type { MqttSourceConfig } from '../../shared/config/mqttSourceSchema.js';
 import type { StreamConfig } from '../../shared/config/streamSchema.js';
-import type { IngestStats } from './ingestService.js';
 
 /** What the pipeline hands the ingest thread (structured-cloneable: plain config, no live objects). */
 export interface IngestThreadData {
@@ -12,6 +11,8 @@ export interface IngestThreadData {
   readonly brokerUrl?: string;
   readonly protocolVersion?: 4 | 5;
   readonly logLevel: string;
+  /** IngestCounters.BYTES of shared memory the thread counts into */
+  readonly counters: SharedArrayBuffer;
 }
 
 /** A prom-client metric as `getMetricsAsJSON` gives it. */
@@ -30,6 +31,6 @@ export type ToIngestThread =
 export type FromIngestThread =
   | { readonly type: 'started'; readonly metrics: readonly MetricJson[] }
   | { readonly type: 'failed'; readonly message: string }
-  | { readonly type: 'stats'; readonly stats: IngestStats; readonly ready: boolean }
+  | { readonly type: 'ready'; readonly ready: boolean }
   | { readonly type: 'metrics'; readonly id: number; readonly metrics: readonly MetricJson[] }
-  | { readonly type: 'stopped'; readonly stats: IngestStats };
+  | { readonly type: 'stopped' };
