@@ -31,7 +31,7 @@
  * mqtt.js QoS 1 publisher (1000 in flight) through the MQTT broker (mosquitto at MQTT_URL, else the
  * embedded aedes) and the MQTT ingest, bounded by MQTT (bench:e2e measures that against raw MQTT).
  * A warm-up of 10 000 messages per side and topology (not counted) lets the JIT compile each process's code;
- * then everything alternates over ROUNDS rounds (BENCH_KAFKA_ROUNDS, default 3) and the figures are medians.
+ * then everything alternates over ROUNDS rounds (BENCH_KAFKA_ROUNDS, default 5) and the figures are medians.
  * Last stdout line: {"bench":"kafka",...,"pipeline_msgs_per_s":N,"raw_msgs_per_s":N,"ratio":R}. Progress on stderr.
  */
 import { randomUUID } from 'node:crypto';
@@ -47,7 +47,7 @@ import { SideProcess } from './kafkaBenchChild.js';
 import { benchConfig, benchMessages, clock, openSide, PARTITIONS, type RunSpec, type Side, type SideName } from './kafkaBenchSides.js';
 
 const N = Number(process.env.BENCH_KAFKA_MESSAGES ?? 30_000);
-const ROUNDS = Number(process.env.BENCH_KAFKA_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_KAFKA_ROUNDS ?? 5);
 const WITH_MQTT = process.env.BENCH_KAFKA_MQTT !== '0';
 const WITH_SINGLE = process.env.BENCH_KAFKA_SINGLE !== '0';
 const WARMUP = Math.min(N, 10_000);
