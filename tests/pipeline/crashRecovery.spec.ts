@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { startPipeline } from '../../services/pipeline/pipeline.js';
@@ -9,10 +7,8 @@ import { startSimulator } from '../../services/simulator/simulatorRun.js';
 import { driftlineConfigSchema } from '../../shared/config/configSchema.js';
 import { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
 import { describeWithService } from '../services/serviceEnv.js';
+import { exited, said, sleep, start } from './driftlineProcess.js';
 import { testConfig, until } from './pipelineFixture.js';
-
-const bin = fileURLToPath(new URL('../../bin/driftline.js', import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Everything but processed_at, the one column a replay may change. */
 const TABLE = `select row_id, stream, key, epoch_ms(window_start), epoch_ms(window_end), pane_timing, pane_index, is_final,
@@ -25,41 +21,6 @@ async function predictions(path: string): Promise<unknown[][]> {
   } finally {
     await sink.close();
   }
-}
-
-interface Service {
-  readonly child: ChildProcess;
-  /** everything the process wrote, stdout and stderr */
-  output: string;
-}
-
-function start(args: string[], log: string[]): Service {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const service: Service = { child, output: '' };
-  const take = (d: Buffer) => {
-    service.output += d.toString();
-    log.push(d.toString());
-  };
-  child.stdout!.on('data', take);
-  child.stderr!.on('data', take);
-  return service;
-}
-
-/** Waits (under load, tsx and model loading take seconds) until the process has said `pattern`. */
-async function said(service: Service, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!pattern.test(service.output)) {
-    if (service.child.exitCode !== null) throw new Error(`process exited early:\n${service.output}`);
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}:\n${service.output}`);
-    await sleep(100);
-  }
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
 }
 
 describeWithService('mqtt', 'crash recovery: SIGKILL of the worker and of the ingest mid-run', (mqttService) => {
