@@ -32,7 +32,10 @@ describeWithService('mqtt', 'crash recovery: SIGKILL of the worker and of the in
     // pauses of a crash and restart, so both runs emit the same panes and can be compared row for row.
     const settings = { idleTimeout: null };
     // Reference: one uninterrupted in-process run.
-    const ref = testConfig(url, `driftline-ref-${tag}`, settings);
+    // Topics of this test only: other clients of a shared broker publishing the same dataset to
+    // driftline/... would otherwise reach these persistent sessions as extra copies. One root for
+    // both runs, since the topics are part of the config hash every row carries.
+    const ref = testConfig(url, `driftline-ref-${tag}`, { ...settings, topicRoot: `crash-${tag}` });
     const pipeline = await startPipeline({ config: ref.config, logger: pino({ level: 'warn' }), simulator: ref.config.simulator });
     const published = await pipeline.simulator!.done;
     await until('the reference run to take in the dataset', () => {
@@ -45,7 +48,7 @@ describeWithService('mqtt', 'crash recovery: SIGKILL of the worker and of the in
     expect(want.length).toBeGreaterThan(100);
 
     // Crash run: ingest and worker as separate processes sharing the bus file, killed and restarted.
-    const crash = testConfig(url, `driftline-crash-${tag}`, settings);
+    const crash = testConfig(url, `driftline-crash-${tag}`, { ...settings, topicRoot: `crash-${tag}` });
     const input = crash.input as { sources: { mqtt: Record<string, unknown> } };
     input.sources.mqtt.batch = { max_messages: 100 };
     (crash.input as { log_level: string }).log_level = 'info';
