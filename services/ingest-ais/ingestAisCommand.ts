@@ -6,6 +6,7 @@ import { openSink } from '../../shared/sinks/openSink.js';
 import { brokerForConfig, type BrokerEndpoint } from '../broker/brokerForConfig.js';
 import { openBus } from '../ingest-mqtt/openBus.js';
 import { startAisIngest, type AisIngestService } from './aisIngestService.js';
+import { runUntilStopped } from '../cli/runUntilStopped.js';
 
 interface IngestAisOptions {
   config?: string;
@@ -64,11 +65,10 @@ export function register(program: Command): void {
       if (service.udpPort !== undefined) process.stderr.write(`listening for NMEA over UDP on port ${service.udpPort}\n`);
 
       const statsTimer = setInterval(() => logger.info(service.stats(), 'AIS ingest stats'), opts.statsEvery * 1000);
-      let stopping: Promise<void> | undefined;
-      let stopped!: () => void;
-      const done = new Promise<void>((resolve) => (stopped = resolve));
-      const stop = (why: string) => {
-        stopping ??= (async () => {
+      await runUntilStopped({
+        logger,
+        ...(opts.for !== undefined ? { forSeconds: opts.for } : {}),
+        shutdown: async (why) => {
           logger.info({ why }, 'flushing');
           clearInterval(statsTimer);
           await closeAll();
@@ -77,19 +77,7 @@ export function register(program: Command): void {
           process.stdout.write(`${JSON.stringify({
             positions: s.positions, dead_letters: Object.values(s.deadLetters).reduce((a, b) => a + (b ?? 0), 0), vessel_updates: s.vesselUpdates, appended: s.appended,
           })}\n`);
-        })().finally(stopped);
-        return stopping;
-      };
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (stopping) process.exit(130);
-        void stop(signal);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const forTimer = opts.for === undefined ? undefined : setTimeout(() => void stop(`--for ${opts.for}`), opts.for * 1000);
-      await done;
-      clearTimeout(forTimer);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+        },
+      });
     });
 }

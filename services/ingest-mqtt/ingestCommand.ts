@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { positiveNumber } from '../cli/optionParsers.js';
+import { runUntilStopped } from '../cli/runUntilStopped.js';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
@@ -53,11 +54,10 @@ export function register(program: Command): void {
       const service = ingest;
 
       const statsTimer = setInterval(() => logger.info(service.stats(), 'ingest stats'), opts.statsEvery * 1000);
-      let stopping: Promise<void> | undefined;
-      let stopped!: () => void;
-      const done = new Promise<void>((resolve) => (stopped = resolve));
-      const stop = (why: string) => {
-        stopping ??= (async () => {
+      await runUntilStopped({
+        logger,
+        ...(opts.for !== undefined ? { forSeconds: opts.for } : {}),
+        shutdown: async (why) => {
           logger.info({ why }, 'draining');
           clearInterval(statsTimer);
           await service.stop();
@@ -68,22 +68,7 @@ export function register(program: Command): void {
           const s = service.stats();
           logger.info(s, 'ingest stopped');
           process.stdout.write(`${JSON.stringify({ received: s.received, ingested: s.valid, dead_letters: Object.values(s.deadLetters).reduce((a, b) => a + b, 0), acked: s.acked })}\n`);
-        })().finally(stopped);
-        return stopping;
-      };
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (stopping) {
-          logger.warn('second signal: exiting without draining (unacknowledged messages will be redelivered)');
-          process.exit(130);
-        }
-        void stop(signal);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const forTimer = opts.for === undefined ? undefined : setTimeout(() => void stop(`--for ${opts.for}`), opts.for * 1000);
-      await done;
-      clearTimeout(forTimer);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+        },
+      });
     });
 }

@@ -1,10 +1,11 @@
+import { GroupCommit } from '../../shared/batching/groupCommit.js';
+
 /**
- * Group commit for the Pub/Sub ingest. Messages collect into a batch made durable by one `flush` (one
- * bus append per topic); then every message of the batch is settled: acknowledged when the flush
- * succeeded, handed back (nacked) when it failed. A failed batch first waits a backoff that doubles with
- * each consecutive failure, so a bus that is down does not turn into a redelivery loop. Unlike MQTT,
- * Pub/Sub needs no acknowledgement order, and a handed-back message may go to another ingest instance.
- * One flush runs at a time and the next batch fills meanwhile, so batches grow when appends are slow.
+ * Group commit for the Pub/Sub ingest (see GroupCommit): after a batch's flush every message of it is
+ * settled, acknowledged when the flush succeeded, handed back (nacked) when it failed. A failed batch
+ * first waits a backoff that doubles with each consecutive failure, so a bus that is down does not
+ * turn into a redelivery loop. Unlike MQTT, Pub/Sub needs no acknowledgement order, and a handed-back
+ * message may go to another ingest instance.
  */
 export interface DurableBatcherOptions<T> {
   readonly maxItems: number;
@@ -19,80 +20,18 @@ export interface DurableBatcherOptions<T> {
   readonly onFlushError?: (err: unknown, failures: number) => void;
 }
 
-export class DurableBatcher<T> {
-  private pending: T[] = [];
-  private inFlight = 0;
-  private flushing: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private idleCheck: NodeJS.Immediate | undefined;
+export class DurableBatcher<T> extends GroupCommit<T> {
   private failures = 0;
-  private closed = false;
 
-  constructor(private readonly o: DurableBatcherOptions<T>) {}
-
-  /** Items accepted but not yet settled. */
-  get size(): number {
-    return this.pending.length + this.inFlight;
+  constructor(private readonly o: DurableBatcherOptions<T>) {
+    super(o.maxItems, o.lingerMs);
   }
 
   add(item: T): void {
-    if (this.closed) throw new Error('DurableBatcher is closed');
-    this.pending.push(item);
-    if (this.flushing) return;
-    if (this.pending.length >= this.o.maxItems) this.startFlush();
-    else this.schedule();
+    this.enqueue(item);
   }
 
-  /** Flushes and settles everything added so far. */
-  async drain(): Promise<void> {
-    while (this.pending.length > 0 || this.flushing) {
-      if (this.flushing) await this.flushing;
-      else this.startFlush();
-    }
-  }
-
-  /** Drains, then refuses further items. */
-  async close(): Promise<void> {
-    await this.drain();
-    this.closed = true;
-    this.cancelSchedule();
-  }
-
-  private schedule(): void {
-    if (this.o.lingerMs <= 0) {
-      this.idleCheck ??= setImmediate(() => {
-        this.idleCheck = undefined;
-        if (!this.flushing && this.pending.length > 0) this.startFlush();
-      });
-    } else {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        if (!this.flushing && this.pending.length > 0) this.startFlush();
-      }, this.o.lingerMs);
-    }
-  }
-
-  private cancelSchedule(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.idleCheck) clearImmediate(this.idleCheck);
-    this.idleCheck = undefined;
-  }
-
-  private startFlush(): void {
-    this.cancelSchedule();
-    const batch = this.pending.splice(0, this.o.maxItems);
-    this.inFlight = batch.length;
-    this.flushing = this.flushOnce(batch).finally(() => {
-      this.inFlight = 0;
-      this.flushing = undefined;
-      if (this.pending.length === 0) return;
-      if (this.pending.length >= this.o.maxItems || this.o.lingerMs <= 0) this.startFlush();
-      else this.schedule();
-    });
-  }
-
-  private async flushOnce(batch: readonly T[]): Promise<void> {
+  protected async commit(batch: readonly T[]): Promise<void> {
     try {
       await this.o.flush(batch);
     } catch (err) {

@@ -7,6 +7,7 @@ import { positiveNumber } from '../cli/optionParsers.js';
 import { openBus } from '../ingest-mqtt/openBus.js';
 import { startPubSubIngest, type PubSubIngestService } from './pubsubIngestService.js';
 import { pubsubSourceConnection } from './pubsubSourceConnection.js';
+import { runUntilStopped } from '../cli/runUntilStopped.js';
 
 interface IngestPubsubOptions {
   config?: string;
@@ -64,11 +65,10 @@ export function register(program: Command): void {
       const service = ingest;
 
       const statsTimer = setInterval(() => logger.info(service.stats(), 'Pub/Sub ingest stats'), opts.statsEvery * 1000);
-      let stopping: Promise<void> | undefined;
-      let stopped!: () => void;
-      const done = new Promise<void>((resolve) => (stopped = resolve));
-      const stop = (why: string) => {
-        stopping ??= (async () => {
+      await runUntilStopped({
+        logger,
+        ...(opts.for !== undefined ? { forSeconds: opts.for } : {}),
+        shutdown: async (why) => {
           logger.info({ why }, 'draining');
           clearInterval(statsTimer);
           await service.stop();
@@ -80,22 +80,7 @@ export function register(program: Command): void {
           process.stdout.write(`${JSON.stringify({
             received: s.received, ingested: s.valid, dead_letters: Object.values(s.deadLetters).reduce((a, b) => a + b, 0), acked: s.acked, nacked: s.nacked,
           })}\n`);
-        })().finally(stopped);
-        return stopping;
-      };
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (stopping) {
-          logger.warn('second signal: exiting without draining (unacknowledged messages will be redelivered)');
-          process.exit(130);
-        }
-        void stop(signal);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const forTimer = opts.for === undefined ? undefined : setTimeout(() => void stop(`--for ${opts.for}`), opts.for * 1000);
-      await done;
-      clearTimeout(forTimer);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+        },
+      });
     });
 }
