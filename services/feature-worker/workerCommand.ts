@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--stream <name...>', 'streams to run (default: all)')
     .option('--models-dir <dir>', 'folder holding <model>/<version>/manifest.json', DEFAULT_MODELS_DIR)
     .option('--checkpoints <file>', 'SQLite file for window checkpoints, shared by every worker of the group (default: worker.checkpoints, else checkpoints.sqlite beside the embedded bus, else ./data/checkpoints.sqlite)')
-    .option('--drain-when-idle <seconds>', 'once no record has arrived for this long, fire every open window, land the rows and exit', positiveNumber)
+    .option('--drain-when-idle <seconds>', 'once no record has arrived for this long, fire every open window, land the rows and exit (end of input: in a consumer group, records that reach a drained partition later count as late)', positiveNumber)
     .action(async (opts: WorkerCommandOptions) => {
       const loaded = loadCommandConfig(opts.config);
       if (!loaded) return;
