@@ -40,3 +40,43 @@ export async function runUntilStopped(o: RunUntilStoppedOptions): Promise<void> 
     process.off('SIGTERM', onSignal);
   }
 }
+
+export interface ServiceRunOptions<S> {
+  readonly logger: Logger;
+  readonly forSeconds?: number;
+  /** how the logs name the service ("ingest", "Pub/Sub ingest", ...) */
+  readonly name: string;
+  /** log `stats()` this often */
+  readonly statsEverySeconds: number;
+  readonly stats: () => S;
+  /** what shutdown closes, in this order: the service first, then what it used */
+  readonly close: readonly (() => Promise<void>)[];
+  /** the JSON summary printed as the last stdout line */
+  readonly summary: (stats: S) => Record<string, number>;
+}
+
+/**
+ * A started service command until it is stopped (see runUntilStopped): stats on stderr every few
+ * seconds; on shutdown it drains by closing in order, logs the final stats and prints the summary.
+ */
+export async function runService<S extends object>(o: ServiceRunOptions<S>): Promise<void> {
+  const { logger } = o;
+  const statsTimer = setInterval(() => logger.info(o.stats() as object, `${o.name} stats`), o.statsEverySeconds * 1000);
+  await runUntilStopped({
+    logger,
+    ...(o.forSeconds !== undefined ? { forSeconds: o.forSeconds } : {}),
+    shutdown: async (why) => {
+      logger.info({ why }, 'draining');
+      clearInterval(statsTimer);
+      for (const close of o.close) await close();
+      const s = o.stats();
+      logger.info(s as object, `${o.name} stopped`);
+      process.stdout.write(`${JSON.stringify(o.summary(s))}\n`);
+    },
+  });
+}
+
+/** Dead letters by reason, summed. */
+export function totalOf(byReason: Readonly<Record<string, number | undefined>>): number {
+  return Object.values(byReason).reduce<number>((a, b) => a + (b ?? 0), 0);
+}

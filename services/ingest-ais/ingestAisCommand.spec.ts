@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BusRecord } from '../../shared/bus/bus.js';
-import { EmbeddedBus } from '../../shared/bus/embedded/embeddedBus.js';
+import { readTopic } from '../../shared/bus/embedded/fixtures/readTopic.js';
 import { parseDeadLetter } from '../../shared/deadLetters/deadLetter.js';
 import { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
 import { tagBlock, type1Sentence, type5Sentences } from '../../tests/fixtures/aisEncode/aisEncoder.js';
@@ -14,21 +14,6 @@ import { tagBlock, type1Sentence, type5Sentences } from '../../tests/fixtures/ai
 const bin = fileURLToPath(new URL('../../bin/driftline.js', import.meta.url));
 const T0 = Date.UTC(2024, 6, 1, 8, 0, 0);
 
-async function readAll(file: string, topic: string): Promise<BusRecord[]> {
-  const bus = new EmbeddedBus({ path: file, retentionIntervalMs: 0 });
-  try {
-    const consumer = await bus.consumer({ group: `reader-${Math.random()}`, topics: [topic] });
-    const out: BusRecord[] = [];
-    for (;;) {
-      const got = await consumer.poll({ maxRecords: 10_000, timeoutMs: 0 });
-      if (got.length === 0) break;
-      out.push(...got);
-    }
-    return out;
-  } finally {
-    await bus.close();
-  }
-}
 
 describe('driftline ingest-ais (CLI, NMEA over UDP)', () => {
   it('appends positions and dead letters to the bus, lands vessels rows, and prints a summary', async () => {
@@ -62,9 +47,9 @@ describe('driftline ingest-ais (CLI, NMEA over UDP)', () => {
     expect(await exited).toBe(0);
     expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ positions: 3, dead_letters: 1, vessel_updates: 1, appended: 4 });
 
-    const positions = await readAll(join(dir, 'bus.sqlite'), 'vessels');
+    const positions = await readTopic(join(dir, 'bus.sqlite'), 'vessels');
     expect(positions.map((r) => [r.key, (JSON.parse(r.value) as { timestamp: number }).timestamp])).toEqual([0, 1, 2].map((i) => ['235000001', T0 + i * 60_000]));
-    const [dead] = (await readAll(join(dir, 'bus.sqlite'), 'dead_letters')).map((r) => parseDeadLetter(r.value));
+    const [dead] = (await readTopic(join(dir, 'bus.sqlite'), 'dead_letters')).map((r) => parseDeadLetter(r.value));
     expect(dead).toMatchObject({ reason: 'bad_nmea', stream: 'vessels', payload: '!AIVDM,1,1,,A,13HOI:7P0:wa7:0KMl00I0D00000,0*00' });
     const sink = await DuckDbSink.open({ path: join(dir, 'dl.duckdb') });
     try {

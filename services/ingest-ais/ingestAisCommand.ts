@@ -6,7 +6,7 @@ import { openSink } from '../../shared/sinks/openSink.js';
 import { brokerForConfig, type BrokerEndpoint } from '../broker/brokerForConfig.js';
 import { openBus } from '../ingest-mqtt/openBus.js';
 import { startAisIngest, type AisIngestService } from './aisIngestService.js';
-import { runUntilStopped } from '../cli/runUntilStopped.js';
+import { runService, totalOf } from '../cli/runUntilStopped.js';
 
 interface IngestAisOptions {
   config?: string;
@@ -64,20 +64,11 @@ export function register(program: Command): void {
       }
       if (service.udpPort !== undefined) process.stderr.write(`listening for NMEA over UDP on port ${service.udpPort}\n`);
 
-      const statsTimer = setInterval(() => logger.info(service.stats(), 'AIS ingest stats'), opts.statsEvery * 1000);
-      await runUntilStopped({
-        logger,
+      await runService({
+        logger, name: 'AIS ingest', statsEverySeconds: opts.statsEvery, stats: () => service.stats(),
         ...(opts.for !== undefined ? { forSeconds: opts.for } : {}),
-        shutdown: async (why) => {
-          logger.info({ why }, 'flushing');
-          clearInterval(statsTimer);
-          await closeAll();
-          const s = service.stats();
-          logger.info(s, 'AIS ingest stopped');
-          process.stdout.write(`${JSON.stringify({
-            positions: s.positions, dead_letters: Object.values(s.deadLetters).reduce((a, b) => a + (b ?? 0), 0), vessel_updates: s.vesselUpdates, appended: s.appended,
-          })}\n`);
-        },
+        close: [closeAll],
+        summary: (s) => ({ positions: s.positions, dead_letters: totalOf(s.deadLetters), vessel_updates: s.vesselUpdates, appended: s.appended }),
       });
     });
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmbeddedBus } from '../../shared/bus/embedded/embeddedBus.js';
+import { readTopic } from '../../shared/bus/embedded/fixtures/readTopic.js';
 import type { BusRecord } from '../../shared/bus/bus.js';
 import { parseDeadLetter } from '../../shared/deadLetters/deadLetter.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embeddedBroker.js';
@@ -48,22 +48,6 @@ function spawnIngest(config: string): Child {
 }
 
 
-async function readAll(file: string, topic: string): Promise<BusRecord[]> {
-  const bus = new EmbeddedBus({ path: file, retentionIntervalMs: 0 });
-  try {
-    const consumer = await bus.consumer({ group: `reader-${Math.random()}`, topics: [topic] });
-    const out: BusRecord[] = [];
-    for (;;) {
-      const got = await consumer.poll({ maxRecords: 10_000, timeoutMs: 0 });
-      if (got.length === 0) break;
-      out.push(...got);
-    }
-    await consumer.close();
-    return out;
-  } finally {
-    await bus.close();
-  }
-}
 
 describe('driftline ingest (CLI, separate process, embedded bus)', { timeout: CLI_TEST_TIMEOUT }, () => {
   let dir: string;
@@ -109,7 +93,7 @@ describe('driftline ingest (CLI, separate process, embedded bus)', { timeout: CL
     const n = 3000;
     const sent = Array.from({ length: n }, (_, i) =>
       pub.publishAsync(`driftline/vessels/${100 + (i % 7)}/position`, JSON.stringify(vesselPayload(String(100 + (i % 7)), i)), { qos: 1 }));
-    const landed = async () => (await readAll(busFile, 'vessels')).length;
+    const landed = async () => (await readTopic(busFile, 'vessels')).length;
     const end = Date.now() + 90_000;
     while ((await landed()) < n / 5) {
       if (Date.now() > end) throw new Error(`nothing landed; stderr:\n${ingest.stderr()}`);
@@ -124,7 +108,7 @@ describe('driftline ingest (CLI, separate process, embedded bus)', { timeout: CL
     ingest = spawnIngest(config);
     children.push(ingest);
     await ingest.waitForLog('ingest subscribed');
-    const distinct = async () => new Set((await readAll(busFile, 'vessels')).map((r) => `${r.key}/${JSON.parse(r.value).timestamp}`)).size;
+    const distinct = async () => new Set((await readTopic(busFile, 'vessels')).map((r) => `${r.key}/${JSON.parse(r.value).timestamp}`)).size;
     const end2 = Date.now() + 90_000;
     while ((await distinct()) < n) {
       if (Date.now() > end2) throw new Error(`only ${await distinct()}/${n} distinct events landed; stderr:\n${ingest.stderr()}`);
@@ -150,7 +134,7 @@ describe('driftline ingest (CLI, separate process, embedded bus)', { timeout: CL
     const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: 'ingest-cli-pub-2' });
     const publish = (from: number, to: number) => Promise.all(Array.from({ length: to - from }, (_, j) =>
       pub.publishAsync('driftline/plants/p7/telemetry', JSON.stringify({ ...plantPayload('p7', 0), timestamp: 1_700_000_000 + (from + j) * 300 }), { qos: 1 })));
-    const distinct = async () => new Set((await readAll(busFile, 'plants')).map((r) => JSON.parse(r.value).timestamp)).size;
+    const distinct = async () => new Set((await readTopic(busFile, 'plants')).map((r) => JSON.parse(r.value).timestamp)).size;
     const waitDistinct = async (n: number) => {
       const end = Date.now() + 90_000;
       while ((await distinct()) < n) {
@@ -193,7 +177,7 @@ describe('driftline ingest (CLI, separate process, embedded bus)', { timeout: CL
     const end = Date.now() + 90_000;
     let letters: ReturnType<typeof parseDeadLetter>[] = [];
     while (letters.length < 2 && Date.now() < end) {
-      letters = (await readAll(busFile, 'dead_letters')).map((r) => parseDeadLetter(r.value));
+      letters = (await readTopic(busFile, 'dead_letters')).map((r) => parseDeadLetter(r.value));
       await new Promise((r) => setTimeout(r, 50));
     }
     // dead_letters is partitioned by topic, so only per-topic order is kept: compare sorted.

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { positiveNumber } from '../cli/optionParsers.js';
-import { runUntilStopped } from '../cli/runUntilStopped.js';
+import { runService, totalOf } from '../cli/runUntilStopped.js';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
@@ -53,22 +53,11 @@ export function register(program: Command): void {
       }
       const service = ingest;
 
-      const statsTimer = setInterval(() => logger.info(service.stats(), 'ingest stats'), opts.statsEvery * 1000);
-      await runUntilStopped({
-        logger,
+      await runService({
+        logger, name: 'ingest', statsEverySeconds: opts.statsEvery, stats: () => service.stats(),
         ...(opts.for !== undefined ? { forSeconds: opts.for } : {}),
-        shutdown: async (why) => {
-          logger.info({ why }, 'draining');
-          clearInterval(statsTimer);
-          await service.stop();
-          await producer.close();
-          await bus.close();
-          await metrics.close();
-          await broker.close();
-          const s = service.stats();
-          logger.info(s, 'ingest stopped');
-          process.stdout.write(`${JSON.stringify({ received: s.received, ingested: s.valid, dead_letters: Object.values(s.deadLetters).reduce((a, b) => a + b, 0), acked: s.acked })}\n`);
-        },
+        close: [() => service.stop(), () => producer.close(), () => bus.close(), () => metrics.close(), () => broker.close()],
+        summary: (s) => ({ received: s.received, ingested: s.valid, dead_letters: totalOf(s.deadLetters), acked: s.acked }),
       });
     });
 }

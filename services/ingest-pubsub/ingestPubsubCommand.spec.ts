@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PubSub } from '@google-cloud/pubsub';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BusRecord } from '../../shared/bus/bus.js';
-import { EmbeddedBus } from '../../shared/bus/embedded/embeddedBus.js';
+import { readTopic } from '../../shared/bus/embedded/fixtures/readTopic.js';
 import { parseDeadLetter } from '../../shared/deadLetters/deadLetter.js';
 import { describeWithService } from '../../tests/services/serviceEnv.js';
 import { plantPayload } from '../ingest-mqtt/testStreams.js';
@@ -24,22 +24,6 @@ function spawnCli(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return { child, exited, stdout: () => out, stderr: () => err };
 }
 
-async function readAll(file: string, topic: string): Promise<BusRecord[]> {
-  const bus = new EmbeddedBus({ path: file, retentionIntervalMs: 0 });
-  try {
-    const consumer = await bus.consumer({ group: `reader-${randomUUID()}`, topics: [topic] });
-    const out: BusRecord[] = [];
-    for (;;) {
-      const got = await consumer.poll({ maxRecords: 10_000, timeoutMs: 0 });
-      if (got.length === 0) break;
-      out.push(...got);
-    }
-    await consumer.close();
-    return out;
-  } finally {
-    await bus.close();
-  }
-}
 
 describeWithService('pubsub', 'driftline ingest-pubsub (CLI, separate process, embedded bus)', (service) => {
   let dir: string | undefined;
@@ -81,15 +65,15 @@ describeWithService('pubsub', 'driftline ingest-pubsub (CLI, separate process, e
     }
     for (let i = 0; i < 5; i++) await topic.publishMessage({ json: plantPayload('hall-1', i), attributes: { deviceId: 'hall-1' } });
     await topic.publishMessage({ json: plantPayload('hall-1', 9), attributes: { deviceId: 'hall-2' } });
-    while ((await readAll(busFile, 'plants')).length < 5 || (await readAll(busFile, 'dead_letters')).length < 1) {
+    while ((await readTopic(busFile, 'plants')).length < 5 || (await readTopic(busFile, 'dead_letters')).length < 1) {
       if (Date.now() > end) throw new Error(`nothing landed; stderr:\n${cli.stderr()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     expect(JSON.parse(cli.stdout().trim().split('\n').at(-1)!)).toEqual({ received: 6, ingested: 5, dead_letters: 1, acked: 6, nacked: 0 });
-    expect((await readAll(busFile, 'plants')).map((r) => r.key)).toEqual(Array(5).fill('hall-1'));
-    const [letter] = (await readAll(busFile, 'dead_letters')).map((r) => parseDeadLetter(r.value));
+    expect((await readTopic(busFile, 'plants')).map((r) => r.key)).toEqual(Array(5).fill('hall-1'));
+    const [letter] = (await readTopic(busFile, 'dead_letters')).map((r) => parseDeadLetter(r.value));
     expect(letter).toMatchObject({ reason: 'identity_mismatch', source: 'pubsub', stream: 'plants' });
   });
 });

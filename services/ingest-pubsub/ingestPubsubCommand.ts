@@ -7,7 +7,7 @@ import { positiveNumber } from '../cli/optionParsers.js';
 import { openBus } from '../ingest-mqtt/openBus.js';
 import { startPubSubIngest, type PubSubIngestService } from './pubsubIngestService.js';
 import { pubsubSourceConnection } from './pubsubSourceConnection.js';
-import { runUntilStopped } from '../cli/runUntilStopped.js';
+import { runService, totalOf } from '../cli/runUntilStopped.js';
 
 interface IngestPubsubOptions {
   config?: string;
@@ -64,23 +64,11 @@ export function register(program: Command): void {
       }
       const service = ingest;
 
-      const statsTimer = setInterval(() => logger.info(service.stats(), 'Pub/Sub ingest stats'), opts.statsEvery * 1000);
-      await runUntilStopped({
-        logger,
+      await runService({
+        logger, name: 'Pub/Sub ingest', statsEverySeconds: opts.statsEvery, stats: () => service.stats(),
         ...(opts.for !== undefined ? { forSeconds: opts.for } : {}),
-        shutdown: async (why) => {
-          logger.info({ why }, 'draining');
-          clearInterval(statsTimer);
-          await service.stop();
-          await producer.close();
-          await bus.close();
-          await metrics.close();
-          const s = service.stats();
-          logger.info(s, 'Pub/Sub ingest stopped');
-          process.stdout.write(`${JSON.stringify({
-            received: s.received, ingested: s.valid, dead_letters: Object.values(s.deadLetters).reduce((a, b) => a + b, 0), acked: s.acked, nacked: s.nacked,
-          })}\n`);
-        },
+        close: [() => service.stop(), () => producer.close(), () => bus.close(), () => metrics.close()],
+        summary: (s) => ({ received: s.received, ingested: s.valid, dead_letters: totalOf(s.deadLetters), acked: s.acked, nacked: s.nacked }),
       });
     });
 }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigProblem } from './configProblem.js';
+import { configProblems } from './fixtures/configProblems.js';
 import { parseConfigText } from './loadConfig.js';
 
-function problems(text: string): ConfigProblem[] {
-  try {
-    parseConfigText(text, 'driftline.yaml', {});
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return [...(err as ConfigError).problems];
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('sources.ais', () => {
   it('is unset by default and fills its defaults when given', () => {
@@ -22,15 +13,15 @@ describe('sources.ais', () => {
   });
 
   it('names sources.ais.stream when the stream is missing or not vessel_position', () => {
-    const missing = problems(['sources:', '  ais:', '    stream: boats'].join('\n'));
+    const missing = configProblems(['sources:', '  ais:', '    stream: boats'].join('\n'));
     expect(missing.map((p) => [p.path, p.message])).toEqual([['sources.ais.stream', 'no stream named "boats"']]);
-    const wrong = problems(['sources:', '  ais:', '    stream: plants'].join('\n'));
+    const wrong = configProblems(['sources:', '  ais:', '    stream: plants'].join('\n'));
     expect(wrong[0]!.path).toBe('sources.ais.stream');
     expect(wrong[0]!.message).toMatch(/schema plant_telemetry/);
   });
 
   it('refuses an AIS MQTT topic that sources.mqtt.topics also subscribes to', () => {
-    const clash = problems(['sources:', '  mqtt: { topics: ["#"] }', '  ais:', '    ais_catcher: { topic: "ais/<mmsi>/data" }'].join('\n'));
+    const clash = configProblems(['sources:', '  mqtt: { topics: ["#"] }', '  ais:', '    ais_catcher: { topic: "ais/<mmsi>/data" }'].join('\n'));
     expect(clash.map((p) => p.path)).toEqual(['sources.ais.ais_catcher.topic']);
     expect(clash[0]!.message).toMatch(/"#" also receives ais\/\+\/data/);
     const apart = ['sources:', '  mqtt: { topics: ["driftline/#"] }', '  ais:', '    mqtt_nmea: { topic: "ais/nmea" }'].join('\n');
@@ -38,7 +29,7 @@ describe('sources.ais', () => {
   });
 
   it('rejects bad ports and durations with the key', () => {
-    const bad = problems(['sources:', '  ais:', '    tcp: [{ host: a, port: 70000 }]', '    max_fragment_age: 0s'].join('\n'));
+    const bad = configProblems(['sources:', '  ais:', '    tcp: [{ host: a, port: 70000 }]', '    max_fragment_age: 0s'].join('\n'));
     expect(bad.map((p) => p.path).sort()).toEqual(['sources.ais.max_fragment_age', 'sources.ais.tcp[0].port']);
   });
 });

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigProblem } from './configProblem.js';
+import { configProblems } from './fixtures/configProblems.js';
 import { parseConfigText } from './loadConfig.js';
 
-function problems(text: string): ConfigProblem[] {
-  try {
-    parseConfigText(text, 'driftline.yaml', {});
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return [...(err as ConfigError).problems];
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 const yaml = (...lines: string[]) => lines.join('\n');
 
@@ -36,7 +27,7 @@ describe('sources.pubsub', () => {
   });
 
   it('names the subscription\'s stream key when the stream does not exist, with the declared ones as the fix', () => {
-    const found = problems(yaml('sources:', '  pubsub:', '    subscriptions:',
+    const found = configProblems(yaml('sources:', '  pubsub:', '    subscriptions:',
       '      - { subscription: plant-telemetry, stream: plants }', '      - { subscription: boats-in, stream: boats }'));
     expect(found.map((p) => [p.path, p.message])).toEqual([['sources.pubsub.subscriptions[1].stream', 'no stream named "boats"']]);
     expect(found[0]!.fix).toMatch(/vessels, plants/);
@@ -44,18 +35,18 @@ describe('sources.pubsub', () => {
   });
 
   it('refuses a subscription listed twice, naming the second', () => {
-    const found = problems(yaml('sources:', '  pubsub:', '    subscriptions:',
+    const found = configProblems(yaml('sources:', '  pubsub:', '    subscriptions:',
       '      - { subscription: shared-sub, stream: plants }', '      - { subscription: projects/x/subscriptions/shared-sub, stream: vessels }'));
     expect(found.map((p) => p.path)).toEqual(['sources.pubsub.subscriptions[1].subscription']);
     expect(found[0]!.message).toMatch(/already listed at sources\.pubsub\.subscriptions\[0\]/);
   });
 
   it('rejects bad ids, an empty list, ack deadlines outside Pub/Sub\'s limits and unknown keys, each with its path', () => {
-    const found = problems(yaml('sources:', '  pubsub:', '    subscriptions: [{ subscription: "9bad", stream: plants }]', '    ack_deadline: 5s', '    max_outstanding: 10'));
+    const found = configProblems(yaml('sources:', '  pubsub:', '    subscriptions: [{ subscription: "9bad", stream: plants }]', '    ack_deadline: 5s', '    max_outstanding: 10'));
     expect(found.map((p) => p.path).sort()).toEqual(['sources.pubsub.ack_deadline', 'sources.pubsub.max_outstanding', 'sources.pubsub.subscriptions[0].subscription']);
     expect(found.find((p) => p.path === 'sources.pubsub.ack_deadline')!.message).toMatch(/10s to 600s/);
     expect(found.find((p) => p.path === 'sources.pubsub.max_outstanding')!.fix).toMatch(/max_outstanding_messages/);
-    const empty = problems(yaml('sources:', '  pubsub:', '    subscriptions: []'));
+    const empty = configProblems(yaml('sources:', '  pubsub:', '    subscriptions: []'));
     expect(empty.map((p) => p.path)).toEqual(['sources.pubsub.subscriptions']);
   });
 });
