@@ -4,10 +4,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPipeline, type Pipeline } from '../../services/pipeline/pipeline.js';
 import { driftlineConfigSchema } from '../../shared/config/configSchema.js';
-import { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
+import type { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
 import { sentence, tagBlock, type1Payload, type1Sentence, type5Sentences, type StaticVoyage } from '../fixtures/aisEncode/aisEncoder.js';
 import { describeWithService } from '../services/serviceEnv.js';
-import { testConfig } from './pipelineFixture.js';
+import { testConfig, drainedWarehouse } from './pipelineFixture.js';
 
 const DAY = 86_400_000;
 const STEP = 30 * 60_000;
@@ -129,9 +129,7 @@ describeWithService('mqtt', 'AIS end to end: NMEA over TCP + AIS-catcher JSON ov
       const s = pipeline.status();
       return s.worker_records === positions && s.ais!.pending === 0;
     }, () => pipeline.status());
-    await pipeline.drain();
-    await pipeline.stop();
-    sink = await DuckDbSink.open({ path: config.sink.kind === 'duckdb' ? config.sink.path : '' });
+    sink = await drainedWarehouse(pipeline, config);
   }, 600_000);
 
   afterAll(async () => {

@@ -1,10 +1,10 @@
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
+import type { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
 import { startPipeline, type Pipeline } from '../../services/pipeline/pipeline.js';
 import { describeWithService } from '../services/serviceEnv.js';
-import { expectedWindows, testConfig, until, type ExpectedWindows } from './pipelineFixture.js';
+import { expectedWindows, testConfig, until, type ExpectedWindows, drainedWarehouse } from './pipelineFixture.js';
 
 describeWithService('mqtt', 'pipeline end to end: simulator → mosquitto → ingest → bus → worker → DuckDB', (mqttService) => {
   let expected: ExpectedWindows;
@@ -51,9 +51,7 @@ describeWithService('mqtt', 'pipeline end to end: simulator → mosquitto → in
       const s = pipeline.status();
       return s.received >= published + bad.length && s.worker_records === s.ingested;
     });
-    await pipeline.drain();
-    await pipeline.stop();
-    sink = await DuckDbSink.open({ path: config.sink.kind === 'duckdb' ? config.sink.path : '' });
+    sink = await drainedWarehouse(pipeline, config);
   }, 600_000);
 
   afterAll(async () => {

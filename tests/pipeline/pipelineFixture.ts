@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { plantTelemetrySchema } from '../../schemas/messages/plantTelemetry.js';
 import { vesselPositionSchema } from '../../schemas/messages/vesselPosition.js';
 import { driftlineConfigSchema, type DriftlineConfig } from '../../shared/config/configSchema.js';
+import { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
+import type { Pipeline } from '../../services/pipeline/pipeline.js';
 import { DuplicateFilter } from '../../services/feature-worker/duplicateFilter.js';
 import { deviceMessages } from '../../services/simulator/deviceMessages.js';
 import { FINITE_START } from '../../services/simulator/simulatorRun.js';
@@ -137,4 +139,12 @@ export async function untilQuiet(what: string, ready: () => boolean, progress: (
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** End of a finite in-process run: fire every open window, stop, and open the run's DuckDB warehouse to read it. */
+export async function drainedWarehouse(pipeline: Pipeline, config: DriftlineConfig): Promise<DuckDbSink> {
+  await pipeline.drain();
+  await pipeline.stop();
+  if (config.sink.kind !== 'duckdb') throw new Error(`drainedWarehouse: the run wrote to ${config.sink.kind}, not DuckDB`);
+  return DuckDbSink.open({ path: config.sink.path });
 }

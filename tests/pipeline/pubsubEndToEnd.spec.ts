@@ -4,12 +4,12 @@ import { PubSub, type Topic } from '@google-cloud/pubsub';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { driftlineConfigSchema } from '../../shared/config/configSchema.js';
-import { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
+import type { DuckDbSink } from '../../shared/sinks/duckdb/duckdbSink.js';
 import { startPipeline, type Pipeline } from '../../services/pipeline/pipeline.js';
 import { deviceMessages, type DeviceMessage } from '../../services/simulator/deviceMessages.js';
 import { FINITE_START } from '../../services/simulator/simulatorRun.js';
 import { describeWithService } from '../services/serviceEnv.js';
-import { DATASET, expectedWindows, testConfig, until, type ExpectedWindows } from './pipelineFixture.js';
+import { DATASET, expectedWindows, testConfig, until, type ExpectedWindows, drainedWarehouse } from './pipelineFixture.js';
 
 const STEP = 20;
 /** the worker's DuplicateFilter default: a repeat is caught when it is among its key's last 64 events */
@@ -113,9 +113,7 @@ describeWithService('pubsub', 'pipeline end to end: devices → Pub/Sub fake →
       const s = pipeline.status();
       return s.worker_records === s.ingested && s.ingested === expected.messages;
     });
-    await pipeline.drain();
-    await pipeline.stop();
-    sink = await DuckDbSink.open({ path: config.sink.kind === 'duckdb' ? config.sink.path : '' });
+    sink = await drainedWarehouse(pipeline, config);
   }, 600_000);
 
   afterAll(async () => {
