@@ -1,15 +1,10 @@
 import type { BusConfig } from '../../shared/config/busSchema.js';
-import type { MqttSourceConfig } from '../../shared/config/mqttSourceSchema.js';
-import type { StreamConfig } from '../../shared/config/streamSchema.js';
+import type { IngestOptions } from './ingestService.js';
 
 /** What the pipeline hands the ingest thread (structured-cloneable: plain config, no live objects). */
-export interface IngestThreadData {
-  readonly mqtt: MqttSourceConfig;
-  readonly streams: Readonly<Record<string, StreamConfig>>;
+export interface IngestThreadData extends Pick<IngestOptions, 'mqtt' | 'streams' | 'brokerUrl' | 'protocolVersion'> {
   /** the thread opens its own connection to this bus */
   readonly bus: BusConfig;
-  readonly brokerUrl?: string;
-  readonly protocolVersion?: 4 | 5;
   readonly logLevel: string;
   /** IngestCounters.BYTES of shared memory the thread counts into */
   readonly counters: SharedArrayBuffer;
