@@ -1,10 +1,10 @@
-import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { mirrorThreadMetrics, type MetricJson } from '../../shared/metrics/threadMetrics.js';
+import { startServiceThread } from '../../shared/threads/serviceThread.js';
 import { IngestCounters } from './ingestCounters.js';
 import type { IngestService } from './ingestService.js';
-import type { FromIngestThread, IngestThreadData, MetricJson } from './ingestThreadProtocol.js';
-import { mirrorThreadMetrics } from './threadMetrics.js';
+import type { IngestStopArgs, IngestThreadData, IngestThreadStarted } from './ingestThreadProtocol.js';
 
 export interface IngestThreadOptions extends Omit<IngestThreadData, 'logLevel' | 'counters'> {
   /** the thread's metrics appear here, read from the thread at each scrape */
@@ -29,70 +29,22 @@ export async function startIngestThread(o: IngestThreadOptions): Promise<IngestS
     ...(o.brokerUrl ? { brokerUrl: o.brokerUrl } : {}),
     ...(o.protocolVersion ? { protocolVersion: o.protocolVersion } : {}),
   };
-  // execArgv []: the entry registers tsx itself (inheriting the parent's --import tsx would chain two
-  // loaders), and a worker refuses the V8 options a parent may have been started with.
-  const worker = new Worker(ENTRY, { workerData: data, execArgv: [] });
   let ready = false;
-  let exited = false;
-  let stopped: Promise<void> | undefined;
-  let nextId = 0;
-  const metricRequests = new Map<number, (m: readonly MetricJson[]) => void>();
-
-  const started = new Promise<readonly MetricJson[]>((resolve, reject) => {
-    worker.on('message', (m: FromIngestThread) => {
-      switch (m.type) {
-        case 'started': resolve(m.metrics); break;
-        case 'failed': reject(new Error(m.message)); break;
-        case 'ready': ready = m.ready; break;
-        case 'metrics': metricRequests.get(m.id)?.(m.metrics); metricRequests.delete(m.id); break;
-        case 'stopped': ready = false; break;
-      }
-    });
-    worker.on('error', (err) => {
-      reject(err);
-      if (!stopped) {
-        // An uncaught error in the ingest would have ended the process when it ran on the main
-        // thread; a dead thread must not leave a pipeline running that takes in nothing.
-        o.logger.fatal({ err }, 'the ingest thread failed');
-        setImmediate(() => { throw err; });
-      }
-    });
-    worker.on('exit', (code) => {
-      exited = true;
-      ready = false;
-      reject(new Error(`the ingest thread exited (code ${code}) before it started`));
-      for (const resolveRequest of metricRequests.values()) resolveRequest([]);
-      metricRequests.clear();
-    });
+  const thread = await startServiceThread<IngestThreadStarted>({
+    entry: ENTRY, workerData: data, name: 'ingest', logger: o.logger,
+    onEvent: (name, value) => {
+      if (name === 'ready') ready = value as boolean;
+    },
   });
-
-  let metrics: readonly MetricJson[];
-  try {
-    metrics = await started;
-  } catch (err) {
-    await worker.terminate();
-    throw err;
-  }
   if (o.registry) {
-    mirrorThreadMetrics(o.registry, metrics, () => new Promise((resolve) => {
-      if (exited) return resolve([]);
-      const id = nextId++;
-      metricRequests.set(id, resolve);
-      worker.postMessage({ type: 'metrics', id });
-    }));
+    mirrorThreadMetrics(o.registry, thread.started.metrics, () => thread.request<MetricJson[]>('metrics').catch(() => []));
   }
-
   return {
     stats: () => counters.stats({ receivedWhenDurable: true }),
-    isReady: () => ready && !exited,
+    isReady: () => ready && !thread.exited,
     stop(options = {}) {
-      stopped ??= (async () => {
-        if (exited) return;
-        const done = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-        worker.postMessage({ type: 'stop', ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
-        await done;
-      })();
-      return stopped;
+      const args: IngestStopArgs = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+      return thread.stop(args);
     },
   };
 }

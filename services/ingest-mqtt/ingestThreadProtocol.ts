@@ -1,4 +1,5 @@
 import type { BusConfig } from '../../shared/config/busSchema.js';
+import type { MetricJson } from '../../shared/metrics/threadMetrics.js';
 import type { IngestOptions } from './ingestService.js';
 
 /** What the pipeline hands the ingest thread (structured-cloneable: plain config, no live objects). */
@@ -10,22 +11,12 @@ export interface IngestThreadData extends Pick<IngestOptions, 'mqtt' | 'streams'
   readonly counters: SharedArrayBuffer;
 }
 
-/** A prom-client metric as `getMetricsAsJSON` gives it. */
-export interface MetricJson {
-  readonly name: string;
-  readonly help: string;
-  readonly type: string;
-  readonly aggregator?: string;
-  readonly values: readonly { value: number; labels?: Record<string, string | number>; metricName?: string }[];
+/** `started` value: the thread's metrics, to mirror on the pipeline's registry. */
+export interface IngestThreadStarted {
+  readonly metrics: readonly MetricJson[];
 }
 
-export type ToIngestThread =
-  | { readonly type: 'metrics'; readonly id: number }
-  | { readonly type: 'stop'; readonly timeoutMs?: number };
-
-export type FromIngestThread =
-  | { readonly type: 'started'; readonly metrics: readonly MetricJson[] }
-  | { readonly type: 'failed'; readonly message: string }
-  | { readonly type: 'ready'; readonly ready: boolean }
-  | { readonly type: 'metrics'; readonly id: number; readonly metrics: readonly MetricJson[] }
-  | { readonly type: 'stopped' };
+/** Requests: `metrics` → MetricJson[]. Events: `ready` (boolean). Stop args: { timeoutMs? }. */
+export interface IngestStopArgs {
+  readonly timeoutMs?: number;
+}

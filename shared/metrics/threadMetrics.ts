@@ -1,5 +1,18 @@
 import type { Registry } from 'prom-client';
-import type { MetricJson } from './ingestThreadProtocol.js';
+
+/** A prom-client metric as `getMetricsAsJSON` gives it (structured-cloneable, so it crosses threads). */
+export interface MetricJson {
+  readonly name: string;
+  readonly help: string;
+  readonly type: string;
+  readonly aggregator?: string;
+  readonly values: readonly { value: number; labels?: Record<string, string | number>; metricName?: string }[];
+}
+
+/** A registry's metrics with their current values, to send to another thread. */
+export async function metricsJson(registry: Registry): Promise<MetricJson[]> {
+  return (await registry.getMetricsAsJSON()) as unknown as MetricJson[];
+}
 
 /**
  * Shows metrics that live in another thread's registry on `registry`: each is registered by name
