@@ -13,7 +13,7 @@ export interface IngestThreadOptions extends Omit<IngestThreadData, 'logLevel' |
   readonly logger: Logger;
 }
 
-const ENTRY = new URL('./ingestThreadEntry.mjs', import.meta.url);
+const MAIN = new URL('./ingestThreadMain.ts', import.meta.url);
 
 /**
  * The MQTT ingest (startIngest, unchanged: ack after durable, dead letters, persistent session) in a
@@ -31,7 +31,7 @@ export async function startIngestThread(o: IngestThreadOptions): Promise<IngestS
   };
   let ready = false;
   const thread = await startServiceThread<IngestThreadStarted>({
-    entry: ENTRY, workerData: data, name: 'ingest', logger: o.logger,
+    main: MAIN, data, name: 'ingest', logger: o.logger,
     onEvent: (name, value) => {
       if (name === 'ready') ready = value as boolean;
     },

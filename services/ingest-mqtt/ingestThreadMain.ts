@@ -1,8 +1,7 @@
-import { workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { metricsJson } from '../../shared/metrics/threadMetrics.js';
-import { emitEvent, serveThread } from '../../shared/threads/serveThread.js';
+import { emitEvent, serveThread, threadData } from '../../shared/threads/serveThread.js';
 import { IngestCounters } from './ingestCounters.js';
 import type { IngestStopArgs, IngestThreadData, IngestThreadStarted } from './ingestThreadProtocol.js';
 import { startIngest } from './ingestService.js';
@@ -12,9 +11,9 @@ import { openBus } from './openBus.js';
  * The MQTT ingest inside a worker thread (see ingestThread.ts): its own bus connection, the same
  * startIngest as `driftline ingest`, counts in shared memory, metrics and readiness sent by message.
  */
-const data = workerData as IngestThreadData;
+const data = threadData<IngestThreadData>();
 
-await serveThread(async () => {
+await serveThread('ingest', async () => {
   const logger = pino({ level: data.logLevel, base: { service: 'ingest' } }, pino.destination(2));
   const registry = new Registry();
   const bus = openBus(data.bus);

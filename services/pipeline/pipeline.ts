@@ -4,10 +4,10 @@ import type { Bus, BusProducer } from '../../shared/bus/bus.js';
 import type { DriftlineConfig } from '../../shared/config/configSchema.js';
 import type { SimulatorConfig } from '../../shared/config/simulatorSchema.js';
 import { DEFAULT_MODELS_DIR } from '../../shared/models/defaultModelsDir.js';
-import { openSink } from '../../shared/sinks/openSink.js';
 import type { Sink } from '../../shared/sinks/sink.js';
 import { brokerForConfig, type BrokerEndpoint } from '../broker/brokerForConfig.js';
-import { startWorker, type FeatureWorker } from '../feature-worker/featureWorker.js';
+import type { FeatureWorker } from '../feature-worker/featureWorker.js';
+import { startWorkerThread } from '../feature-worker/workerThread.js';
 import { startAisIngest, type AisIngestService, type AisIngestStats } from '../ingest-ais/aisIngestService.js';
 import type { IngestService } from '../ingest-mqtt/ingestService.js';
 import { startIngestThread } from '../ingest-mqtt/ingestThread.js';
@@ -93,17 +93,20 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     if (broker.embedded) logger.info({ url: broker.url }, 'started the embedded MQTT broker');
     bus = openBus(config.bus);
     opened.push(() => bus.close());
-    sink = await openSink(config.sink);
-    opened.push(() => sink.close());
-    worker = await startWorker({
-      config, bus, sink, modelsDir: o.modelsDir ?? DEFAULT_MODELS_DIR, logger,
+    // The feature worker and the warehouse in a worker thread: scoring and landing rows run beside
+    // the ingest and the simulator instead of blocking their event loop. Other writers (the AIS
+    // ingest) reach the warehouse through it, as a process must open a DuckDB file only once.
+    const workerThread = await startWorkerThread({
+      config, modelsDir: o.modelsDir ?? DEFAULT_MODELS_DIR, registry, logger,
       ...(o.onRowsLanded ? { onRowsLanded: o.onRowsLanded } : {}),
     });
+    worker = workerThread.worker;
+    sink = workerThread.sink;
     opened.push(() => worker.stop());
     producer = await bus.producer();
     opened.push(() => producer.close());
     // In a worker thread with its own bus connection: receiving and validating MQTT messages runs
-    // on one core while the feature worker (and the simulator, when on) use the other.
+    // beside the feature worker (and the simulator, when on).
     ingest = await startIngestThread({
       mqtt: config.sources.mqtt, streams: config.streams, bus: config.bus,
       brokerUrl: broker.url, protocolVersion: broker.protocolVersion, registry, logger,
@@ -172,7 +175,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     status,
     drain: () => worker.drain(),
     stop() {
-      // Reverse order of start: simulator, AIS ingest and MQTT ingest (drain into the bus), producer, worker, sink, bus, broker.
+      // Reverse order of start: simulator, Pub/Sub, AIS and MQTT ingest (drain into the bus), producer, worker (and the warehouse), bus, broker.
       stopping ??= closeAll();
       return stopping;
     },

@@ -1,4 +1,5 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { startThreadProfiler } from './threadProfiler.js';
 import type { FromServiceThread, ToServiceThread } from './threadProtocol.js';
 
 export interface ThreadService {
@@ -13,17 +14,23 @@ export interface ThreadService {
 const port = parentPort;
 const post = (m: FromServiceThread): void => port!.postMessage(m);
 
+/** What the starting thread passed as ServiceThreadOptions.data. */
+export function threadData<T>(): T {
+  return (workerData as { data: T }).data;
+}
+
 /** Sends an event to the thread that started this one (ServiceThreadOptions.onEvent). */
 export function emitEvent(name: string, value: unknown): void {
   post({ type: 'event', name, value });
 }
 
 /**
- * The thread side of startServiceThread: starts the service, reports `started` (or `failed` with
- * the start-up error's message, then exits), answers requests and stops on request.
+ * The thread side of startServiceThread: starts the service `name`, reports `started` (or `failed`
+ * with the start-up error's message, then exits), answers requests and stops on request.
  */
-export async function serveThread(start: () => Promise<ThreadService>): Promise<void> {
+export async function serveThread(name: string, start: () => Promise<ThreadService>): Promise<void> {
   if (!port) throw new Error('serveThread must run in a worker thread (see startServiceThread)');
+  const stopProfiler = await startThreadProfiler(name);
   let service: ThreadService;
   try {
     service = await start();
@@ -49,7 +56,8 @@ export async function serveThread(start: () => Promise<ThreadService>): Promise<
     }
     if (stopping) return;
     stopping = true;
-    void service.stop(m.args).then(() => {
+    void service.stop(m.args).then(async () => {
+      await stopProfiler?.();
       post({ type: 'stopped' });
       port.close();
     });

@@ -2,10 +2,13 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { FromServiceThread, ToServiceThread } from './threadProtocol.js';
 
+const ENTRY = new URL('./threadEntry.mjs', import.meta.url);
+
 export interface ServiceThreadOptions {
-  /** a `.mjs` entry that registers tsx and imports the thread's main module (see serveThread) */
-  readonly entry: URL;
-  readonly workerData: unknown;
+  /** the thread's main module, which calls serveThread */
+  readonly main: URL;
+  /** what the main module reads with threadData() */
+  readonly data: unknown;
   /** for messages, e.g. `ingest` → "the ingest thread failed" */
   readonly name: string;
   readonly logger: Logger;
@@ -31,7 +34,7 @@ export interface ServiceThread<Started> {
 export async function startServiceThread<Started>(o: ServiceThreadOptions): Promise<ServiceThread<Started>> {
   // execArgv []: the entry registers tsx itself (inheriting the parent's --import tsx would chain two
   // loaders), and a worker refuses the V8 options a parent may have been started with.
-  const worker = new Worker(o.entry, { workerData: o.workerData, execArgv: [] });
+  const worker = new Worker(ENTRY, { workerData: { main: o.main.href, data: o.data }, execArgv: [] });
   let exited = false;
   let stopping: Promise<void> | undefined;
   let nextId = 0;
