@@ -7,7 +7,8 @@ import type { Sink } from './sink.js';
 export async function openSink(config: SinkConfig): Promise<Sink> {
   switch (config.kind) {
     case 'duckdb':
-      return DuckDbSink.open({ path: config.path });
+      // the services hold the file for as long as they run: they answer `driftline query` meanwhile
+      return DuckDbSink.open({ path: config.path, serveQueries: true });
     case 'bigquery':
       return BigQuerySink.open({
         projectId: config.project_id,

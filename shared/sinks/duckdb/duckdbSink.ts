@@ -9,7 +9,9 @@ import { warehouseTables, type Row, type TableName } from '../../../schemas/tabl
 import { validateRows } from '../rowValidation.js';
 import type { Sink, WriteResult } from '../sink.js';
 import { fromDuckdbValue, toPlainValue } from './duckdbValues.js';
+import { startQueryServer, type QueryServer } from './queryServer.js';
 import { TableWriter } from './tableWriter.js';
+import { WarehouseLockedError } from './warehouseLockedError.js';
 
 export interface DuckDbSinkOptions {
   /** the warehouse file; default ./data/driftline.duckdb; ':memory:' for a throwaway warehouse */
@@ -18,18 +20,17 @@ export interface DuckDbSinkOptions {
   readonly tables?: readonly TableDef[];
   /** `source` of dead letters for rows this sink refuses; default `duckdb` */
   readonly source?: string;
+  /**
+   * serve read queries on the file's query socket while open (queryServer.ts), so `driftline query`
+   * works while this process holds the file; default false. Ignored for ':memory:'.
+   */
+  readonly serveQueries?: boolean;
 }
 
 export interface QueryResult {
   readonly columns: string[];
   /** values as plain JSON-friendly data: safe integers as numbers, timestamps as ISO 8601 UTC */
   readonly rows: unknown[][];
-}
-
-function lockMessage(file: string, err: Error): string {
-  const holder = /PID (\d+)/.exec(err.message)?.[1];
-  return `warehouse ${file} is open for writing in another process${holder ? ` (PID ${holder})` : ''}: DuckDB allows one ` +
-    'process per file. Stop that process, or query through it (driftline query talks to a running pipeline)';
 }
 
 /**
@@ -43,11 +44,13 @@ function lockMessage(file: string, err: Error): string {
  *
  * Writes are serialised on one connection, each in its own transaction. Reads (`query`) use a second
  * connection on the same instance, so analysts can query while the pipeline writes and see only whole,
- * committed batches. Another process cannot open the file meanwhile (DuckDB's one-writer lock).
+ * committed batches. Another process cannot open the file meanwhile (DuckDB's one-writer lock); with
+ * `serveQueries` this process answers their read queries on a Unix socket instead (queryServer.ts).
  */
 export class DuckDbSink implements Sink {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private queryServer: QueryServer | undefined;
 
   private constructor(
     readonly file: string,
@@ -71,7 +74,7 @@ export class DuckDbSink implements Sink {
       instance = file === ':memory:' ? await DuckDBInstance.create(file) : await DuckDBInstance.fromCache(file);
     } catch (err) {
       const e = err as Error;
-      if (/lock/i.test(e.message)) throw new Error(lockMessage(file, e));
+      if (/lock/i.test(e.message)) throw new WarehouseLockedError(file, e);
       throw new Error(`cannot open the warehouse ${file}: ${e.message}; check sink.path and its directory`);
     }
     const defs = new Map<string, TableDef>();
@@ -85,7 +88,9 @@ export class DuckDbSink implements Sink {
         writers.set(def.name, await TableWriter.create(writer, def));
       }
       const reader = await instance.connect();
-      return new DuckDbSink(file, instance, writer, reader, defs, writers, options.source ?? 'duckdb');
+      const sink = new DuckDbSink(file, instance, writer, reader, defs, writers, options.source ?? 'duckdb');
+      if (options.serveQueries && file !== ':memory:') sink.queryServer = await startQueryServer({ file, instance });
+      return sink;
     } catch (err) {
       instance.closeSync();
       throw err;
@@ -188,6 +193,7 @@ export class DuckDbSink implements Sink {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.queryServer?.close();
     await this.tail.catch(() => undefined);
     try {
       // best effort: it fails while another user of the shared instance is mid-transaction, and
