@@ -26,6 +26,12 @@ export interface TopicPartition {
   readonly partition: number;
 }
 
+/** How far a consumer's reading trails one partition's end (see BusConsumer.lag). */
+export interface PartitionReadLag extends TopicPartition {
+  /** records on the partition beyond this consumer's read position: appended, not yet polled */
+  readonly records: number;
+}
+
 export interface CommitOffset extends TopicPartition {
   /** the next offset to read (Kafka semantics) */
   readonly offset: number;
@@ -59,6 +65,13 @@ export interface BusConsumer {
    * acknowledges, acknowledged messages are gone, and offsets number this consumer's deliveries only.
    */
   readonly delivery?: 'log' | 'queue';
+  /**
+   * Optional (buses that can tell cheaply; the embedded log does): per owned partition, the records
+   * not yet polled, for the bus-lag metric. Measured from the read position, not the committed
+   * offset: a worker commits only up to what its open windows no longer need, so committed lag
+   * counts records it has long processed. Kafka and Pub/Sub leave it out.
+   */
+  lag?(): PartitionReadLag[];
   close(): Promise<void>;
 }
 

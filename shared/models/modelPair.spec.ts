@@ -66,6 +66,31 @@ describe('ModelPair', () => {
     pair.champion.dispose();
   });
 
+  it('tells its observer each model\'s batch (rows, time) and a shadow\'s failure', async () => {
+    const seen: { version: string; role: string; rows: number; seconds: number }[] = [];
+    const failed: { version: string; message: string }[] = [];
+    const pair = await ModelPair.load(registry, 'tiny-gear', tinySpec, {
+      champion: 'v1', shadow: 'v2', logger: captureLogger().logger,
+      observer: {
+        batch: (m, n, seconds) => seen.push({ version: m.version, role: m.role, rows: n, seconds }),
+        failed: (m, err) => failed.push({ version: m.version, message: err.message }),
+      },
+    });
+    pair.predictBatch(rows);
+    pair.predictBatch(rows, 2);
+    expect(seen.map(({ seconds: _s, ...s }) => s)).toEqual([
+      { version: 'v1', role: 'champion', rows: 3 }, { version: 'v2', role: 'shadow', rows: 3 },
+      { version: 'v1', role: 'champion', rows: 2 }, { version: 'v2', role: 'shadow', rows: 2 },
+    ]);
+    for (const s of seen) expect(s.seconds).toBeGreaterThan(0);
+    expect(failed).toEqual([]);
+    pair.shadow!.dispose();
+    pair.predictBatch(rows);
+    expect(seen).toHaveLength(5);
+    expect(failed).toEqual([{ version: 'v2', message: expect.stringMatching(/disposed/) }]);
+    pair.champion.dispose();
+  });
+
   it('refuses a shadow that takes different features', async () => {
     const champion = await registry.load('tiny-gear', tinySpec, { version: 'v1' });
     const spec = { ...tinySpec, name: 'other', features: ['p', 'q', 'r', 's'] };

@@ -13,6 +13,17 @@ export interface PairPrediction {
   readonly shadowError?: Error;
 }
 
+/**
+ * Told about every batch a model of the pair scores (for latency metrics). Called synchronously on
+ * the scoring path, so it must be cheap and must not throw.
+ */
+export interface ModelPairObserver {
+  /** `model` scored `rows` rows in `seconds` (wall time of its predictBatch) */
+  batch(model: ServedModel, rows: number, seconds: number): void;
+  /** `model` threw on a batch (a champion's error then propagates; a shadow's is absorbed) */
+  failed?(model: ServedModel, error: Error): void;
+}
+
 export interface LoadPairOptions {
   /** default: latest version */
   readonly champion?: string;
@@ -20,6 +31,7 @@ export interface LoadPairOptions {
   readonly shadow?: string;
   readonly retrain?: string;
   readonly logger?: Logger;
+  readonly observer?: ModelPairObserver;
 }
 
 /**
@@ -30,7 +42,7 @@ export interface LoadPairOptions {
 export class ModelPair {
   private readonly logger: Logger;
 
-  constructor(readonly champion: ServedModel, readonly shadow?: ServedModel, logger?: Logger) {
+  constructor(readonly champion: ServedModel, readonly shadow?: ServedModel, logger?: Logger, private readonly observer?: ModelPairObserver) {
     this.logger = logger ?? runtimeLogger();
     if (champion.role !== 'champion') throw new Error(`ModelPair: ${champion.name} ${champion.version} was loaded with role ${champion.role}, not champion`);
     if (shadow !== undefined) {
@@ -47,10 +59,10 @@ export class ModelPair {
   static async load(registry: ModelRegistry, name: string, spec: FeatureSpec, options: LoadPairOptions = {}): Promise<ModelPair> {
     const retrain = options.retrain !== undefined ? { retrain: options.retrain } : {};
     const champion = await registry.load(name, spec, { role: 'champion', ...retrain, ...(options.champion !== undefined ? { version: options.champion } : {}) });
-    if (options.shadow === undefined) return new ModelPair(champion, undefined, options.logger);
+    if (options.shadow === undefined) return new ModelPair(champion, undefined, options.logger, options.observer);
     try {
       const shadow = await registry.load(name, spec, { role: 'shadow', version: options.shadow, ...retrain });
-      return new ModelPair(champion, shadow, options.logger);
+      return new ModelPair(champion, shadow, options.logger, options.observer);
     } catch (err) {
       champion.dispose();
       throw err;
@@ -59,15 +71,30 @@ export class ModelPair {
 
   /** Both models on the same feature rows (natural units; each applies its own normalisation). */
   predictBatch(features: Float32Array, rows?: number): PairPrediction {
-    const champion = this.champion.predictBatch(features, rows);
+    const champion = this.score(this.champion, features, rows);
     if (this.shadow === undefined) return { champion };
     try {
-      return { champion, shadow: this.shadow.predictBatch(features, rows) };
+      return { champion, shadow: this.score(this.shadow, features, rows) };
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       this.logger.warn({ model: this.shadow.name, model_version: this.shadow.version, err: error.message }, 'shadow model failed on a batch; champion results kept');
       return { champion, shadowError: error };
     }
+  }
+
+  private score(model: ServedModel, features: Float32Array, rows: number | undefined): BatchPrediction {
+    const observer = this.observer;
+    if (observer === undefined) return model.predictBatch(features, rows);
+    const start = performance.now();
+    let batch: BatchPrediction;
+    try {
+      batch = model.predictBatch(features, rows);
+    } catch (err) {
+      observer.failed?.(model, err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+    observer.batch(model, batch.rows, (performance.now() - start) / 1000);
+    return batch;
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { BusConsumer, BusRecord, CommitOffset, TopicPartition } from '../bus.js';
+import type { BusConsumer, BusRecord, CommitOffset, PartitionReadLag, TopicPartition } from '../bus.js';
 import { waitForAppend } from './appendNotifier.js';
 import type { GroupMembership } from './groupMembership.js';
 import type { LogStore, PartitionRef } from './logStore.js';
@@ -133,6 +133,16 @@ export class EmbeddedConsumer implements BusConsumer {
     const ref = this.byTopicPartition.get(tpKey(tp.topic, tp.partition));
     if (!ref) throw new RangeError(`position: ${tp.topic}[${tp.partition}] is not assigned to this consumer`);
     return this.positions.get(ref.id)!;
+  }
+
+  /** Records appended to each partition beyond the read position (one indexed lookup per partition). */
+  lag(): PartitionReadLag[] {
+    if (this.closed) return [];
+    return this.ctx.partitions.map((ref) => ({
+      topic: ref.topic,
+      partition: ref.partition,
+      records: Math.max(0, this.ctx.log.endOffset(ref.id) - this.positions.get(ref.id)!),
+    }));
   }
 
   async close(): Promise<void> {
