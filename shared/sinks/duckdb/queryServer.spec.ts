@@ -165,6 +165,34 @@ describe('query server', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('survives clients hanging up at every moment of a large result, then serves and closes normally', async () => {
+    const file = join(dir, 'w.duckdb');
+    const sink = await open(file);
+    const socket = querySocketPath(file);
+    // 2 million rows: many chunks, more than the socket buffers, so the server is mid-stream when they go
+    const sql = 'select i, i * 2 as j, md5(i::varchar) as h from range(2000000) t(i)';
+    for (let i = 0; i < 12; i++) {
+      const client = rawQuery(socket, sql);
+      await new Promise((r) => setTimeout(r, i * 15));
+      client.hangUp();
+      await client.done;
+    }
+    // and one that sends half a request body
+    await new Promise<void>((resolve) => {
+      const req = request({ socketPath: socket, path: '/query', method: 'POST', agent: false, headers: { 'content-length': '1000' } });
+      req.on('error', () => resolve());
+      req.write('{"sql": "sel');
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 100);
+    });
+    expect((await queryThroughSocket(file, 'select count(*) from range(1000)')).rows).toEqual([[1000]]);
+    const started = Date.now();
+    await sink.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('closes promptly while a query runs, interrupting it', async () => {
     const file = join(dir, 'w.duckdb');
     const sink = await open(file);

@@ -39,7 +39,10 @@ export async function startQueryServer(o: { file: string; instance: DuckDBInstan
   let current: Job | undefined;
   let closing = false;
 
+  // Nothing a client does may throw in the pipeline's process: every path below ends in a reply,
+  // a destroyed response, or nothing.
   const server = createServer((req, res) => {
+    res.on('error', () => undefined);
     if (req.method !== 'POST' || req.url !== QUERY_ROUTE) {
       req.resume();
       return reply(res, 404, `driftline query socket: POST ${QUERY_ROUTE} with {"sql": "..."}`);
@@ -54,8 +57,9 @@ export async function startQueryServer(o: { file: string; instance: DuckDBInstan
         if (job.running) connection.interrupt();
       });
       tail = tail.then(() => runJob(job, sql));
-    }, (err: RequestError) => reply(res, err.status, err.message));
+    }, (err: Error) => reply(res, err instanceof RequestError ? err.status : 400, err.message));
   });
+  server.on('error', () => undefined);
 
   async function runJob(job: Job, sql: string): Promise<void> {
     if (job.aborted) return;
@@ -85,6 +89,7 @@ export async function startQueryServer(o: { file: string; instance: DuckDBInstan
       return reply(res, err instanceof QueryRefusedError ? 403 : 400, (err as Error).message);
     }
     try {
+      if (job.aborted) return;
       res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
       await send(res, encodeFrame({ columns: cursor.columns }));
       let count = 0;
@@ -123,9 +128,16 @@ export async function startQueryServer(o: { file: string; instance: DuckDBInstan
         current.aborted = true;
         connection.interrupt();
       }
-      await tail;
+      // the interrupted query ends within moments; should it not, shutting the pipeline down wins,
+      // and the connection is left to close with the database
+      let timer: NodeJS.Timeout | undefined;
+      const settled = await Promise.race([
+        tail.then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5000))),
+      ]);
+      clearTimeout(timer);
       await closed;
-      connection.closeSync();
+      if (settled) connection.closeSync();
       // libuv removes the socket file when the server closes; this covers the case it did not
       try {
         unlinkSync(socketPath);
@@ -143,7 +155,7 @@ class RequestError extends Error {
 }
 
 function reply(res: ServerResponse, status: number, text: string): void {
-  if (res.destroyed) return;
+  if (res.destroyed || res.headersSent) return;
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
 }
 
@@ -168,6 +180,8 @@ async function readSql(req: IncomingMessage): Promise<string> {
 
 /** Writes with backpressure, so a slow reader holds the query rather than the pipeline's memory. */
 function send(res: ServerResponse, chunk: string): Promise<void> {
+  // a response whose client is gone never drains: fail rather than wait forever holding the queue
+  if (res.destroyed) return Promise.reject(new Error('the client hung up'));
   if (res.write(chunk)) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const done = (err?: Error) => {
