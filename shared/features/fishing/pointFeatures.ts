@@ -1,11 +1,16 @@
 import { MS_PER_KNOT, haversineMetres, initialBearingDeg, signedAngleDiffDeg } from '../../geo/greatCircle.js';
 import type { TrackPoint } from '../trackPoint.js';
+import { ScratchBuffers } from './windowStatistics.js';
 
 /**
  * GFW's per-point quantities for a sorted, de-duplicated, thinned track of n points. Segment arrays
- * (index i = the hop from point i to point i+1) have n−1 entries; point arrays have n.
+ * (index i = the hop from point i to point i+1) hold `hops` = n−1 values; point arrays hold n. The
+ * arrays are scratch buffers reused by the next `pointFeatures` call and may be longer than their
+ * counts: read only the first `n`, `hops`, `changes` or `turns` values.
  */
 export interface PointFeatures {
+  readonly n: number;
+  readonly hops: number;
   /** Δt of each hop, seconds (> 0) */
   readonly dtS: Float64Array;
   /** great-circle length of each hop, metres */
@@ -18,10 +23,12 @@ export interface PointFeatures {
   readonly speedKn: Float64Array;
   /** course at each point: reported when available, else the bearing of an adjoining hop; NaN if neither */
   readonly courseDeg: Float64Array;
-  /** |course change| between consecutive points with a course, /180 ∈ [0, 1] */
+  /** |course change| between consecutive points with a course, /180 ∈ [0, 1]; `changes` values */
   readonly courseChange: Float64Array;
-  /** |turn| between the hops into and out of each interior point, /180 ∈ [0, 1] */
+  readonly changes: number;
+  /** |turn| between the hops into and out of each interior point, /180 ∈ [0, 1]; `turns` = max(0, hops − 1) values */
   readonly turnAngle: Float64Array;
+  readonly turns: number;
   /** local mean solar time of each point, hours ∈ [0, 24), time zone from longitude */
   readonly localHour: Float64Array;
 }
@@ -31,13 +38,12 @@ export function localSolarHour(t: number, lon: number): number {
   return h < 0 ? h + 24 : h;
 }
 
+const scratch = new ScratchBuffers(['dtS', 'distM', 'impliedKn', 'bearing', 'speedKn', 'courseDeg', 'courseChange', 'turnAngle', 'localHour'] as const);
+
 export function pointFeatures(points: readonly TrackPoint[], impliedSpeedCapKn: number): PointFeatures {
   const n = points.length;
   const hops = Math.max(0, n - 1);
-  const dtS = new Float64Array(hops);
-  const distM = new Float64Array(hops);
-  const impliedKn = new Float64Array(hops);
-  const bearing = new Float64Array(hops);
+  const { dtS, distM, impliedKn, bearing, speedKn, courseDeg, courseChange, turnAngle, localHour } = scratch.reserve(n);
   for (let i = 0; i < hops; i++) {
     const a = points[i]!;
     const b = points[i + 1]!;
@@ -47,9 +53,6 @@ export function pointFeatures(points: readonly TrackPoint[], impliedSpeedCapKn: 
     bearing[i] = initialBearingDeg(a.lat, a.lon, b.lat, b.lon);
   }
 
-  const speedKn = new Float64Array(n);
-  const courseDeg = new Float64Array(n);
-  const localHour = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const p = points[i]!;
     localHour[i] = localSolarHour(p.t, p.lon);
@@ -64,14 +67,14 @@ export function pointFeatures(points: readonly TrackPoint[], impliedSpeedCapKn: 
     else courseDeg[i] = NaN;
   }
 
-  const changes: number[] = [];
+  let changes = 0;
   for (let i = 1; i < n; i++) {
     if (!Number.isNaN(courseDeg[i]!) && !Number.isNaN(courseDeg[i - 1]!)) {
-      changes.push(Math.abs(signedAngleDiffDeg(courseDeg[i - 1]!, courseDeg[i]!)) / 180);
+      courseChange[changes++] = Math.abs(signedAngleDiffDeg(courseDeg[i - 1]!, courseDeg[i]!)) / 180;
     }
   }
-  const turnAngle = new Float64Array(Math.max(0, hops - 1));
+  const turns = Math.max(0, hops - 1);
   for (let i = 1; i < hops; i++) turnAngle[i - 1] = Math.abs(signedAngleDiffDeg(bearing[i - 1]!, bearing[i]!)) / 180;
 
-  return { dtS, distM, impliedKn, bearing, speedKn, courseDeg, courseChange: Float64Array.from(changes), turnAngle, localHour };
+  return { n, hops, dtS, distM, impliedKn, bearing, speedKn, courseDeg, courseChange, changes, turnAngle, turns, localHour };
 }

@@ -5,7 +5,10 @@ import type { TrackPoint } from '../trackPoint.js';
  * time, and keep one point per timestamp. Ties are broken by content so the result does not depend on
  * the order the points arrived in (duplicates delivered twice are identical anyway).
  */
-export function sortedUniquePoints(points: readonly TrackPoint[]): TrackPoint[] {
+export function sortedUniquePoints(points: readonly TrackPoint[]): readonly TrackPoint[] {
+  // Usual case: a window's points arrive in event-time order, all clean. Sorting and de-duplicating
+  // would then return these very points in this order, so they are returned as they are.
+  if (inOrderAndClean(points)) return points;
   const valid = points.filter((p) => Number.isFinite(p.t) && Number.isFinite(p.lat) && Number.isFinite(p.lon));
   valid.sort(byTimeThenContent);
   const out: TrackPoint[] = [];
@@ -13,6 +16,18 @@ export function sortedUniquePoints(points: readonly TrackPoint[]): TrackPoint[] 
     if (out.length === 0 || out[out.length - 1]!.t !== p.t) out.push(cleanPoint(p));
   }
   return out;
+}
+
+/** every point valid and clean, and times strictly increasing */
+function inOrderAndClean(points: readonly TrackPoint[]): boolean {
+  let last = -Infinity;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    if (!(p.t > last) || !Number.isFinite(p.t) || !Number.isFinite(p.lat) || !Number.isFinite(p.lon)) return false;
+    if ((p.speed !== null && !Number.isFinite(p.speed)) || (p.course !== null && !Number.isFinite(p.course))) return false;
+    last = p.t;
+  }
+  return true;
 }
 
 /** non-finite speed or course counts as "not available" */
