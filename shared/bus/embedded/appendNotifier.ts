@@ -37,9 +37,31 @@ function emitterFor(file: string): EventEmitter {
   return emitter;
 }
 
+/**
+ * Other threads hear of appends at most once a millisecond per file: a BroadcastChannel message costs
+ * about as much CPU as appending a small batch, and a consumer that wakes polls everything appended
+ * since anyway. A notice that falls inside the interval is sent at its end, so none is lost.
+ */
+const CROSS_THREAD_INTERVAL_MS = 1;
+const lastPosted = new Map<string, number>();
+const postPending = new Set<string>();
+
+function postAppend(file: string): void {
+  if (postPending.has(file)) return;
+  const post = () => {
+    postPending.delete(file);
+    lastPosted.set(file, performance.now());
+    channelFor(file).postMessage(0);
+  };
+  const wait = (lastPosted.get(file) ?? -Infinity) + CROSS_THREAD_INTERVAL_MS - performance.now();
+  if (wait <= 0) return post();
+  postPending.add(file);
+  setTimeout(post, wait);
+}
+
 export function notifyAppend(file: string): void {
   emitters.get(file)?.emit('append');
-  channelFor(file).postMessage(0);
+  postAppend(file);
 }
 
 /** Resolves on the next local append to `file`, or after `ms`, or when `signal` aborts, whichever comes first. */
