@@ -52,6 +52,9 @@ describe('startWorkerThread (the feature worker of driftline run in a worker thr
       // Read from shared memory, without a message round trip: this thread's loop only sleeps.
       await until(() => thread.worker.stats().streams.vessels!.recordsLanded === 60, 'all 60 records taken in and landed');
       expect(thread.worker.stats().streams.plants!.records).toBe(0);
+      await until(() => thread.worker.isReady(), 'ready');
+      // The thread's metrics, read from the thread when this registry is scraped.
+      expect(await registry.metrics()).toMatch(/^driftline_worker_records_total\{stream="vessels"\} 60$/m);
       await thread.worker.drain();
       const stats = thread.worker.stats().streams.vessels!;
       // 30 positions 10 min apart: 5 h, inside one 24 h window per vessel, fired by the drain.
@@ -70,6 +73,7 @@ describe('startWorkerThread (the feature worker of driftline run in a worker thr
       await producer.close();
       await bus.close();
     }
+    expect(thread.worker.isReady()).toBe(false);
     const rowsLanded = thread.worker.stats().streams.vessels!.rowsLanded;
     const sink = await DuckDbSink.open({ path: config.sink.kind === 'duckdb' ? config.sink.path : '' });
     try {

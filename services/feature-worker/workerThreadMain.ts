@@ -26,7 +26,7 @@ await serveThread('worker', async () => {
   try {
     sink = await openSink(config.sink);
     worker = await startWorker({
-      config, bus, sink, modelsDir: data.modelsDir, logger, streams: data.streams,
+      config, bus, sink, modelsDir: data.modelsDir, logger, registry, streams: data.streams,
       ...(data.checkpointPath ? { checkpointPath: data.checkpointPath } : {}),
       ...(data.reportLandings
         ? { onRowsLanded: (stream, rows, firedAt, landedAt) => emitEvent('landed', { stream, rows, firedAt, landedAt } satisfies LandedEvent) }
@@ -40,8 +40,8 @@ await serveThread('worker', async () => {
   const warehouse = sink;
   const stats = new WorkerStatsBuffer(data.stats, data.streams);
   const fields = WorkerStatsBuffer.fieldsOf(worker.stats());
-  let running = true;
-  const publish = () => stats.write(worker.stats(), fields, running);
+  let stopping = false;
+  const publish = () => stats.write(worker.stats(), fields, !stopping && worker.isReady());
   // Often enough that a reader polling for "everything landed" waits a few ms at most, and cheap:
   // a handful of counters per stream.
   const timer = setInterval(publish, 5);
@@ -64,7 +64,7 @@ await serveThread('worker', async () => {
     },
     async stop() {
       clearInterval(timer);
-      running = false;
+      stopping = true;
       await worker.stop();
       publish();
       await warehouse.close();

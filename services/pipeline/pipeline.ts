@@ -60,6 +60,8 @@ export interface Pipeline {
   /** the Pub/Sub ingest, when `sources.pubsub` is set */
   readonly pubsub: PubSubIngestService | undefined;
   status(): PipelineStatus;
+  /** every stage is doing its job: the MQTT ingest connected and subscribed, the worker's loops healthy, the Pub/Sub ingest's subscriptions open */
+  isReady(): boolean;
   /** fires every open window and lands the rows (end of a finite run) */
   drain(): Promise<void>;
   /** stops taking input, lands what was taken, closes everything */
@@ -173,6 +175,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     ais,
     pubsub,
     status,
+    isReady: () => ingest.isReady() && worker.isReady() && (pubsub?.isReady() ?? true),
     drain: () => worker.drain(),
     stop() {
       // Reverse order of start: simulator, Pub/Sub, AIS and MQTT ingest (drain into the bus), producer, worker (and the warehouse), bus, broker.

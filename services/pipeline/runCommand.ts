@@ -66,7 +66,8 @@ export function register(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const metrics = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, registry, ready: () => true });
+      const started = pipeline;
+      const metrics = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, registry, ready: () => started.isReady() });
       logger.info({ config: loaded.source, config_hash: loaded.hash, broker: pipeline.brokerUrl, metrics: `${metrics.url}/metrics`, simulator }, 'driftline running');
 
       const tty = process.stderr.isTTY && opts.progress;

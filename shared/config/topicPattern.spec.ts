@@ -23,6 +23,25 @@ describe('topic patterns', () => {
     }));
   });
 
+  it('match exactly like comparing topic levels one by one, for any pattern and topic', () => {
+    const byLevels = (q: ReturnType<typeof compileTopicPattern>, topic: string): string | undefined => {
+      const levels = topic.split('/');
+      if (levels.length !== q.levels.length) return undefined;
+      if (levels.some((l, i) => i !== q.keyLevel && l !== q.levels[i])) return undefined;
+      return levels[q.keyLevel] || undefined;
+    };
+    const level = fc.constantFrom('a', 'b', 'ab', '', 'x/y', '{key}'.slice(1));
+    const pattern = fc.tuple(fc.array(fc.constantFrom('a', 'b', 'ab', ''), { maxLength: 3 }), fc.array(fc.constantFrom('a', 'b', 'ab', ''), { maxLength: 3 }))
+      .map(([before, after]) => [...before, '{key}', ...after].join('/'))
+      .filter((t) => topicPatternProblem(t) === undefined);
+    fc.assert(fc.property(pattern, fc.array(level, { maxLength: 6 }), (t, levels) => {
+      const q = compileTopicPattern(t);
+      // topics built from the pattern's own levels (most match or nearly match) and free-form ones
+      const near = q.levels.map((l, i) => (i === q.keyLevel ? levels.join('/') : l)).join('/');
+      for (const topic of [near, levels.join('/')]) expect(matchTopic(q, topic)).toBe(byLevels(q, topic));
+    }), { numRuns: 2000 });
+  });
+
   it('reject patterns without exactly one {key} level, wildcards or $ topics', () => {
     expect(topicPatternProblem('a/b')).toMatch(/exactly one/);
     expect(topicPatternProblem('a/{key}/{key}')).toMatch(/exactly one/);

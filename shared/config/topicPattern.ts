@@ -11,6 +11,9 @@ export interface TopicPattern {
   readonly keyLevel: number;
   /** MQTT subscription filter: `{key}` replaced by `+` */
   readonly filter: string;
+  /** the text before and after the `{key}` level, slashes included: `driftline/vessels/` and `/position` */
+  readonly prefix: string;
+  readonly suffix: string;
 }
 
 /** Why `pattern` is not a valid topic pattern, or undefined when it is. */
@@ -31,18 +34,23 @@ export function compileTopicPattern(pattern: string): TopicPattern {
   if (problem) throw new Error(`topic pattern "${pattern}" ${problem}`);
   const levels = pattern.split('/');
   const keyLevel = levels.indexOf(KEY_PLACEHOLDER);
-  return { pattern, levels, keyLevel, filter: levels.map((l, i) => (i === keyLevel ? '+' : l)).join('/') };
+  return {
+    pattern, levels, keyLevel,
+    filter: levels.map((l, i) => (i === keyLevel ? '+' : l)).join('/'),
+    prefix: levels.slice(0, keyLevel).map((l) => `${l}/`).join(''),
+    suffix: levels.slice(keyLevel + 1).map((l) => `/${l}`).join(''),
+  };
 }
 
 /** The key carried by `topic`, or undefined if the topic does not match (an empty key never matches). */
 export function matchTopic(p: TopicPattern, topic: string): string | undefined {
-  const levels = topic.split('/');
-  if (levels.length !== p.levels.length) return undefined;
-  for (let i = 0; i < levels.length; i++) {
-    if (i !== p.keyLevel && levels[i] !== p.levels[i]) return undefined;
-  }
-  const key = levels[p.keyLevel];
-  return key ? key : undefined;
+  // Runs once per MQTT message: compare the fixed text around the key instead of splitting the topic
+  // into levels (an array and a string per level).
+  const end = topic.length - p.suffix.length;
+  if (end <= p.prefix.length || !topic.startsWith(p.prefix) || !topic.endsWith(p.suffix)) return undefined;
+  const slash = topic.indexOf('/', p.prefix.length);
+  if (slash !== -1 && slash < end) return undefined;
+  return topic.slice(p.prefix.length, end);
 }
 
 /** Whether two patterns can match the same topic (then a topic would belong to two streams). */
