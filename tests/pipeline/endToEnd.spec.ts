@@ -14,7 +14,9 @@ describeWithService('mqtt', 'pipeline end to end: simulator → mosquitto → in
 
   beforeAll(async () => {
     const { url } = mqttService();
-    const { config } = testConfig(url, `driftline-e2e-${process.pid}-${Date.now()}`);
+    // Topics of this run only: other clients of a shared broker (a second test run) cannot mix in.
+    const root = `e2e-${process.pid}-${Date.now()}`;
+    const { config } = testConfig(url, `driftline-e2e-${process.pid}-${Date.now()}`, { topicRoot: root });
     expected = expectedWindows();
     pipeline = await startPipeline({ config, logger: pino({ level: 'warn' }), simulator: config.simulator });
     const published = await pipeline.simulator!.done;
@@ -35,17 +37,17 @@ describeWithService('mqtt', 'pipeline end to end: simulator → mosquitto → in
       return client.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
     };
     const fix = { mmsi: vessel, timestamp: '2024-01-01T12:00:00Z', lat: 50, lon: -4, speed: 3, course: 90, heading: null };
-    await send(`driftline/vessels/${vessel}/position`, '{"mmsi": "1", "lat":', 'bad_json');
-    await send(`driftline/vessels/${vessel}/position`, { ...fix, lat: 'north' }, 'schema_violation');
-    await send(`driftline/vessels/${vessel}/position`, { ...fix, lat: 95 }, 'impossible_value');
-    await send('driftline/vessels/999999999/position', fix, 'identity_mismatch');
-    await send('driftline/unknown/thing', { hello: 1 }, 'unknown_topic');
+    await send(`${root}/vessels/${vessel}/position`, '{"mmsi": "1", "lat":', 'bad_json');
+    await send(`${root}/vessels/${vessel}/position`, { ...fix, lat: 'north' }, 'schema_violation');
+    await send(`${root}/vessels/${vessel}/position`, { ...fix, lat: 95 }, 'impossible_value');
+    await send(`${root}/vessels/999999999/position`, fix, 'identity_mismatch');
+    await send(`${root}/unknown/thing`, { hello: 1 }, 'unknown_topic');
     // A fix repeated verbatim (AIS through two receivers): the second copy is a duplicate.
     const repeat = { ...fix, timestamp: '2024-01-02T01:00:00Z' };
-    await send(`driftline/vessels/${vessel}/position`, repeat, 'valid');
-    await send(`driftline/vessels/${vessel}/position`, repeat, 'duplicate');
-    await send(`driftline/vessels/${vessel}/position`, { ...fix, timestamp: new Date(Date.now() + 2 * 86_400_000).toISOString() }, 'future');
-    await send(`driftline/vessels/${vessel}/position`, { ...fix, timestamp: '2023-12-01T00:00:00Z' }, 'late');
+    await send(`${root}/vessels/${vessel}/position`, repeat, 'valid');
+    await send(`${root}/vessels/${vessel}/position`, repeat, 'duplicate');
+    await send(`${root}/vessels/${vessel}/position`, { ...fix, timestamp: new Date(Date.now() + 2 * 86_400_000).toISOString() }, 'future');
+    await send(`${root}/vessels/${vessel}/position`, { ...fix, timestamp: '2023-12-01T00:00:00Z' }, 'late');
     await client.endAsync();
     await until('the bad input to reach the workers', () => {
       const s = pipeline.status();
