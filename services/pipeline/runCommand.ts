@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option('--hours <h>', 'publish a finite dataset of this many simulated hours from 2024-01-01 (overrides simulator.hours)', positiveNumber)
     .option('--speed <x>', 'simulated seconds per real second (overrides simulator.speed)', positiveNumber)
     .option('--no-progress', 'no live progress line on stderr')
-    .addHelpText('after', '\nThe last line on stdout is a JSON summary: {"published","ingested","dead_letters","late_events","panes","rows_landed"}.\nQuery the results with DuckDB, e.g.: duckdb data/driftline.duckdb "select * from predictions limit 5"')
+    .addHelpText('after', '\nThe last line on stdout is a JSON summary: {"published","ingested","dead_letters","late_events","panes","rows_landed"}.\nQuery the results, also while it runs (read-only, through this process): driftline query "select * from predictions limit 5"')
     .action(async (opts: RunOptions) => {
       const loaded = loadCommandConfig(opts.config);
       if (!loaded) return;
