@@ -2,7 +2,11 @@ import type { Logger } from 'pino';
 import type { BusConsumer } from '../../shared/bus/bus.js';
 import type { Sink } from '../../shared/sinks/sink.js';
 import type { CheckpointStore } from './checkpointStore.js';
-import type { ProcessorOutput, StreamProcessor } from './streamProcessor.js';
+import { LandingQueue, type Landing } from './landingQueue.js';
+import type { StreamProcessor } from './streamProcessor.js';
+
+/** rows waiting behind the landing in flight before the loop stops polling to let the warehouse catch up */
+const MAX_QUEUED_ROWS = 20_000;
 
 export interface StreamRunnerOptions {
   readonly group: string;
@@ -39,6 +43,13 @@ export interface RunnerStats {
  * recovery: rows land before the checkpoint that covers them, and offsets are committed only after
  * that checkpoint, so a crash at any point replays into the same deterministic row ids.
  *
+ * Landing overlaps the next poll: output goes to a LandingQueue, which lands one batch at a time
+ * while the loop polls and processes on; output taken meanwhile lands with the next batch. The
+ * checkpoint waits for the queue to settle (every row taken so far durable) before it saves the
+ * state, and the commit still follows the checkpoint, so the order above holds for everything a
+ * checkpoint covers. A crash loses at most output that was never checkpointed, which the replay
+ * from the last commit emits again with the same row ids.
+ *
  * Rebalances (Kafka): when the consumer's generation changes, the partitions it owns may have
  * changed and its read positions went back to the group's commits. The runner lands what it has,
  * drops its windowing state and restores the checkpoints of the partitions it owns now, which the
@@ -55,15 +66,12 @@ export class StreamRunner {
   private drainRequested = false;
   private drained: (() => void) | undefined;
   private records = 0;
-  private recordsLanded = 0;
   private rowsLanded = 0;
   private lateEvents = 0;
   private deadLetters = 0;
   private lastRecordAt = 0;
-  /** output taken from the processor that has not landed yet: retried before anything else */
-  private pending: ProcessorOutput | undefined;
-  /** processing time the pending output's panes fired */
-  private pendingFiredAt = 0;
+  /** output taken from the processor on its way to the warehouse */
+  private readonly landings = new LandingQueue((landing) => this.land(landing));
 
   constructor(private readonly o: StreamRunnerOptions) {
     this.processorNow = o.createProcessor(o.now());
@@ -108,7 +116,7 @@ export class StreamRunner {
   }
 
   stats(): RunnerStats {
-    return { records: this.records, recordsLanded: this.recordsLanded, rowsLanded: this.rowsLanded, lateEvents: this.lateEvents, deadLetters: this.deadLetters, lastRecordAt: this.lastRecordAt, rebalances: this.rebalances };
+    return { records: this.records, recordsLanded: this.landings.recordsLanded, rowsLanded: this.rowsLanded, lateEvents: this.lateEvents, deadLetters: this.deadLetters, lastRecordAt: this.lastRecordAt, rebalances: this.rebalances };
   }
 
   /** Fires every open window, lands the rows and checkpoints; resolves when done. */
@@ -128,9 +136,15 @@ export class StreamRunner {
     const { consumer, now } = this.o;
     while (this.running) {
       try {
-        if (this.pending) await this.land(this.pending);
+        // A failed landing is retried before anything else: nothing taken after it may land first.
+        // A warehouse slower than the stream for long makes the loop wait for it (bounded memory).
+        if (this.landings.failing || this.landings.queuedRows >= MAX_QUEUED_ROWS) await this.landings.settle();
         const before = consumer.generation?.();
-        if (before !== this.generation) this.rebalance(before);
+        if (before !== this.generation) {
+          // the old processor's rows are still its partitions' rows: land them before starting over
+          await this.landings.settle();
+          this.rebalance(before);
+        }
         const processor = this.processorNow;
         const records = await consumer.poll({ maxRecords: this.o.maxRecords, timeoutMs: this.o.pollTimeoutMs });
         // Records polled across a rebalance may belong to partitions this consumer no longer owns;
@@ -146,11 +160,12 @@ export class StreamRunner {
         }
         const draining = this.drainRequested;
         if (draining) processor.drain();
-        this.pending = processor.takeOutput(t);
-        this.pendingFiredAt = t;
-        await this.land(this.pending);
-        this.recordsLanded = this.records;
-        if (draining || t - this.lastCheckpoint >= this.o.checkpointIntervalMs) await this.checkpoint(t);
+        this.landings.add(processor.takeOutput(t), t, this.records);
+        if (draining || t - this.lastCheckpoint >= this.o.checkpointIntervalMs) {
+          // the checkpoint covers everything processed so far, so everything taken so far lands first
+          await this.landings.settle();
+          await this.checkpoint(t);
+        }
         if (draining) {
           this.drainRequested = false;
           this.drained?.();
@@ -161,19 +176,26 @@ export class StreamRunner {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
-    if (!this.pending) await this.checkpoint(now());
+    let landed = true;
+    try {
+      await this.landings.settle();
+    } catch (err) {
+      landed = false;
+      this.o.logger.error({ err, stream: this.processorNow.name }, 'worker stopping: output could not land; the next start replays it from the last commit');
+    }
+    if (landed) await this.checkpoint(now());
   }
 
-  private async land(out: ProcessorOutput): Promise<void> {
+  private async land({ output, parts }: Landing): Promise<void> {
     const { sink } = this.o;
-    if (out.predictions.length) await sink.write('predictions', out.predictions);
-    if (out.lateEvents.length) await sink.write('late_events', out.lateEvents);
-    if (out.deadLetters.length) await sink.write('dead_letters', out.deadLetters);
-    this.pending = undefined;
-    if (out.predictions.length) this.o.onRowsLanded?.(this.processorNow.name, out.predictions.length, this.pendingFiredAt, this.o.now());
-    this.rowsLanded += out.predictions.length;
-    this.lateEvents += out.lateEvents.length;
-    this.deadLetters += out.deadLetters.length;
+    if (output.predictions.length) await sink.write('predictions', output.predictions);
+    if (output.lateEvents.length) await sink.write('late_events', output.lateEvents);
+    if (output.deadLetters.length) await sink.write('dead_letters', output.deadLetters);
+    const landedAt = this.o.now();
+    for (const part of parts) this.o.onRowsLanded?.(this.processorNow.name, part.rows, part.firedAt, landedAt);
+    this.rowsLanded += output.predictions.length;
+    this.lateEvents += output.lateEvents.length;
+    this.deadLetters += output.deadLetters.length;
   }
 
   private async checkpoint(t: number): Promise<void> {
