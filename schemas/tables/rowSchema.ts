@@ -4,20 +4,26 @@ import type { RowOf, TableDef } from './tableDef.js';
 
 // BigQuery TIMESTAMP covers 0001-01-01 .. 9999-12-31; a row outside it would be rejected there,
 // so it is rejected here too and both warehouses accept the same rows.
-const minTimestampMs = -62_135_596_800_000; // 0001-01-01T00:00:00Z (Date.UTC maps years 0-99 to 19xx)
-const maxTimestampMs = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+export const minTimestampMs = -62_135_596_800_000; // 0001-01-01T00:00:00Z (Date.UTC maps years 0-99 to 19xx)
+export const maxTimestampMs = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * Checked by hand rather than with `z.json()`, which rebuilds objects and so drops an own
  * `__proto__` key that `JSON.parse` can produce: the stored JSON must be exactly what was written.
  */
-function isJsonValue(value: unknown, depth = 0): boolean {
+export function isJsonValue(value: unknown, depth = 0): boolean {
   if (depth > 64) return false;
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every((v) => isJsonValue(v, depth + 1));
+  // loops rather than every/Object.values: sinks check every row's JSON columns
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (i in value && !isJsonValue(value[i], depth + 1)) return false; // holes are skipped
+    return true;
+  }
   if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
-    return Object.values(value).every((v) => isJsonValue(v, depth + 1));
+    const o = value as Record<string, unknown>;
+    for (const key in o) if (Object.hasOwn(o, key) && !isJsonValue(o[key], depth + 1)) return false; // own enumerable keys
+    return true;
   }
   return false;
 }
