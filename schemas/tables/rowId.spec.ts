@@ -26,6 +26,13 @@ describe('row ids', () => {
     }));
   });
 
+  it('stay what they were: stored rows keep their ids across versions (a replay must rewrite the same id)', () => {
+    expect(predictionRowId({
+      stream: 'vessels', key: '412000001', window_start: 1704067200000, window_end: 1704067260000,
+      pane_index: 0, model: 'fishing-gear', model_version: 'v1', model_role: 'champion',
+    })).toBe('593fcef5acf1bdd3d748d166e0799c76');
+  });
+
   it('keep part boundaries: moving a separator between parts changes the id', () => {
     expect(rowId(['a|b', 'c'])).not.toBe(rowId(['a', 'b|c']));
     expect(rowId(['1', 2])).not.toBe(rowId([1, '2']));
