@@ -126,9 +126,16 @@ export function points<T, P>(
           b.v[at] = x;
           return;
         }
-        b.t.splice(at, 0, t);
-        b.seq.splice(at, 0, seq);
-        b.v.splice(at, 0, x);
+        if (at === n) {
+          // in order, the usual case: push (splice would allocate an array of removed points per call)
+          b.t.push(t);
+          b.seq.push(seq);
+          b.v.push(x);
+        } else {
+          b.t.splice(at, 0, t);
+          b.seq.splice(at, 0, seq);
+          b.v.splice(at, 0, x);
+        }
         coarsenUntilFits(b, capacity);
         return;
       }
