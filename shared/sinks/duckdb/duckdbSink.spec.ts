@@ -12,7 +12,9 @@ import type { Column } from '../../../schemas/tables/column.js';
 import { rowSchema } from '../../../schemas/tables/rowSchema.js';
 import { tableNames, warehouseTables, type Row, type TableName } from '../../../schemas/tables/tables.js';
 import { classifierPrediction, deadLetter, lateEvent, regressorPrediction, vessel } from '../../../schemas/tables/testRows.js';
+import { duckdbCreateTable } from '../../../schemas/tables/duckdbDdl.js';
 import { DuckDbSink } from './duckdbSink.js';
+import { TableWriter } from './tableWriter.js';
 
 let dir: string;
 const sinks: DuckDbSink[] = [];
@@ -93,6 +95,28 @@ describe('DuckDbSink', () => {
     await sink.write('predictions', [...fresh, fresh[1]]);
     expect(await count(sink, 'predictions')).toBe(9500);
     expect(sink.stats).toEqual({ appended: 1, merged: 2 });
+  });
+
+  it('commits all of an append made outside a transaction or none of it, over several chunks', async () => {
+    // The sink appends rows without BEGIN/COMMIT: the appender's one flush must be the whole write's
+    // transaction. A stored key in the last chunk must leave none of the earlier chunks behind.
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      for (const sql of duckdbCreateTable(warehouseTables.predictions)) await connection.run(sql);
+      const writer = await TableWriter.create(connection, warehouseTables.predictions);
+      const stored = async () => (await connection.runAndReadAll('SELECT count(*)::INTEGER FROM predictions')).getRows();
+      const parsed = (rows: Row<'predictions'>[]) => rows.map((r) => normalised('predictions', r) as Record<string, unknown>);
+      await writer.append(connection, parsed([classifierPrediction({ key: 'kept' })]));
+      const batch = parsed([...Array.from({ length: 5000 }, (_, i) => classifierPrediction({ key: `v${i}` })), classifierPrediction({ key: 'kept' })]);
+      await expect(writer.append(connection, batch)).rejects.toThrow(/[Dd]uplicate|constraint/);
+      expect(await stored()).toEqual([[1]]);
+      await writer.append(connection, batch.slice(0, 5000));
+      expect(await stored()).toEqual([[5001]]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('leaves nothing of a failed fast-path append for a garbage collection to flush into a later transaction', async () => {

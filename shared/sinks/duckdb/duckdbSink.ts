@@ -13,6 +13,13 @@ import { startQueryServer, type QueryServer } from './queryServer.js';
 import { TableWriter } from './tableWriter.js';
 import { WarehouseLockedError } from './warehouseLockedError.js';
 
+/**
+ * The most rows a write appends without an explicit transaction. DuckDB's appender flushes by itself
+ * every 204 800 rows (100 vectors), which outside a transaction would commit part of a write; far
+ * below that, the one flush at the end commits the whole write at once.
+ */
+const AUTOCOMMIT_MAX_ROWS = 100_000;
+
 export interface DuckDbSinkOptions {
   /** the warehouse file; default ./data/driftline.duckdb; ':memory:' for a throwaway warehouse */
   readonly path?: string;
@@ -112,7 +119,18 @@ export class DuckDbSink implements Sink {
       // absorbs. Any failure falls back, not just a recognised duplicate-key message: DuckDB reports
       // a duplicate found while flushing an earlier chunk only as "transaction is aborted" on the
       // next one. A failure that is not about duplicates fails the merge path too, and is thrown.
-      if (writer.appendable && valid.length > 0) {
+      if (writer.appendable && valid.length > 0 && parsedDeadLetters.length === 0 && valid.length <= AUTOCOMMIT_MAX_ROWS) {
+        // Rows alone: the appender outside a transaction, whose flush is one transaction of its own
+        // (committed and fsynced, or rolled back on a stored key). BEGIN and COMMIT as statements cost
+        // more CPU than appending a few hundred rows.
+        try {
+          await writer.append(this.writer, valid);
+          this.fastWrites++;
+          return { written: valid.length, deadLettered: 0 };
+        } catch {
+          // fall through to the merge path
+        }
+      } else if (writer.appendable && valid.length > 0) {
         try {
           await this.inTransaction(table, rows.length, async () => {
             await writer.append(this.writer, valid);
