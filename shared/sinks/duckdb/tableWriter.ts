@@ -1,4 +1,4 @@
-import { DuckDBDataChunk, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBDataChunk, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { Column } from '../../../schemas/tables/column.js';
 import { quoteIdent } from '../../../schemas/tables/duckdbDdl.js';
 import type { TableDef } from '../../../schemas/tables/tableDef.js';
@@ -22,6 +22,8 @@ const chunkRows = 2048; // DuckDB's vector size: the most one data chunk holds
 export class TableWriter {
   private readonly staging: string;
   private readonly mergeSql: string;
+  /** appender column types per target table (the table and its staging copy have the same columns); asked once */
+  private readonly types = new Map<string, DuckDBType[]>();
 
   private constructor(
     private readonly def: TableDef,
@@ -59,7 +61,8 @@ export class TableWriter {
     const appender = await connection.createAppender(table, schema, catalog);
     let flushed = false;
     try {
-      const types = this.columns.map((_, i) => appender.columnType(i));
+      let types = this.types.get(table);
+      if (!types) this.types.set(table, (types = this.columns.map((_, i) => appender.columnType(i))));
       for (let from = 0; from < rows.length; from += chunkRows) {
         const slice = rows.slice(from, from + chunkRows);
         const chunk = DuckDBDataChunk.create(types, slice.length);
