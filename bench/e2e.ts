@@ -9,8 +9,8 @@
  *   fishing-gear model) → DuckDB (`startPipeline`: the ingest and the worker in threads of their own),
  *   first publish until the worker has taken in all N messages of the round and landed their rows.
  * Steady state, as a pipeline runs: per QoS both sides are opened once (the raw subscriber, the
- * pipeline), take WARMUP messages that are not counted (so the JIT has compiled each thread's hot code,
- * as bench:kafka does), then ROUNDS rounds of N messages (BENCH_E2E_ROUNDS, default 3), raw and
+ * pipeline), take N warm-up messages that are not counted (so the JIT has compiled each thread's hot code,
+ * as bench:kafka does), then ROUNDS rounds of N messages (BENCH_E2E_ROUNDS, default 5), raw and
  * pipeline alternating so a noisy neighbour hits both alike. Rates are medians over the rounds; the
  * ratio is their quotient. Each round publishes with a fresh publisher client, and the pipeline's
  * event time carries on from round to round, so nothing is late.
@@ -28,8 +28,9 @@ import { startPipeline, type Pipeline } from '../services/pipeline/pipeline.js';
 import { driftlineConfigSchema } from '../shared/config/configSchema.js';
 
 const N = Number(process.env.BENCH_E2E_MESSAGES ?? 30_000);
-const ROUNDS = Number(process.env.BENCH_E2E_ROUNDS ?? 3);
-const WARMUP = Math.min(N, 10_000);
+const ROUNDS = Number(process.env.BENCH_E2E_ROUNDS ?? 5);
+/** the pipeline's first counted round after 10 000 was often still slow: three threads' code to compile */
+const WARMUP = N;
 const KEYS = 200;
 const START = Date.UTC(2024, 0, 1);
 const log = (msg: string) => process.stderr.write(`[bench:e2e] ${msg}\n`);
