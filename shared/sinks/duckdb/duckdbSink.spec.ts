@@ -119,6 +119,18 @@ describe('DuckDbSink', () => {
     }
   });
 
+  it('gives the event loop a turn on every write, so back-to-back writes starve no timer, socket or query', async () => {
+    const sink = await open();
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 1);
+    try {
+      for (let b = 0; b < 20; b++) await sink.write('predictions', Array.from({ length: 100 }, (_, i) => classifierPrediction({ key: `v${b}`, pane_index: i })));
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(ticks).toBeGreaterThanOrEqual(10);
+  });
+
   it('leaves nothing of a failed fast-path append for a garbage collection to flush into a later transaction', async () => {
     // An appender whose flush failed still buffers its rows, and its finalizer flushes them into
     // whatever transaction the connection has open when it is collected. Collect all the time:

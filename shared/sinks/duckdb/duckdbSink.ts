@@ -122,7 +122,10 @@ export class DuckDbSink implements Sink {
       if (writer.appendable && valid.length > 0 && parsedDeadLetters.length === 0 && valid.length <= AUTOCOMMIT_MAX_ROWS) {
         // Rows alone: the appender outside a transaction, whose flush is one transaction of its own
         // (committed and fsynced, or rolled back on a stored key). BEGIN and COMMIT as statements cost
-        // more CPU than appending a few hundred rows.
+        // more CPU than appending a few hundred rows. The append is synchronous native work, so the
+        // event loop gets a turn first (BEGIN and COMMIT on the thread pool gave it two): back-to-back
+        // writes must not starve queries, timers and sockets.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         try {
           await writer.append(this.writer, valid);
           this.fastWrites++;
