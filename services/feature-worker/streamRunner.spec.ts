@@ -188,6 +188,20 @@ async function until(what: string, ok: () => boolean, timeoutMs = 60_000): Promi
   }
 }
 
+/** The rows of one worker that reads the whole 12-hour log without interruption. */
+async function referenceRun(checkpointFile: string): Promise<ReturnType<MemorySink['predictions']>> {
+  const sink = new MemorySink();
+  const store = new CheckpointStore(join(dir, checkpointFile));
+  const consumer = new ScriptedConsumer(plantLog(12), [0, 1, 2, 3]);
+  const ref = runner(consumer, store, sink);
+  ref.start();
+  await until('the reference run to read everything', () => consumer.caughtUp());
+  await ref.drain();
+  await ref.stop();
+  store.close();
+  return sink.predictions();
+}
+
 function logLines(): { logger: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const dest = new Writable({
@@ -202,17 +216,7 @@ function logLines(): { logger: Logger; lines: Record<string, unknown>[] } {
 describe('StreamRunner across a consumer-group rebalance', () => {
   it('two workers that split the partitions mid-run land exactly the rows of one worker that read everything', async () => {
     // The reference: one worker, every partition, no interruption.
-    const refLog = plantLog(12);
-    const refSink = new MemorySink();
-    const refStore = new CheckpointStore(join(dir, 'ref.sqlite'));
-    const refConsumer = new ScriptedConsumer(refLog, [0, 1, 2, 3]);
-    const ref = runner(refConsumer, refStore, refSink);
-    ref.start();
-    await until('the reference run to read everything', () => refConsumer.caughtUp());
-    await ref.drain();
-    await ref.stop();
-    refStore.close();
-    const expected = refSink.predictions();
+    const expected = await referenceRun('ref.sqlite');
     expect(expected.size).toBeGreaterThan(50);
 
     // Worker A reads the first half of every partition, then the group rebalances: A keeps 0 and 1,
@@ -326,17 +330,7 @@ class SlowFlakySink extends MemorySink {
 
 describe('StreamRunner landing while it polls', () => {
   it('lands exactly the rows of a plain run, in fewer writes, and checkpoints and commits only what has landed', async () => {
-    const refLog = plantLog(12);
-    const refSink = new MemorySink();
-    const refStore = new CheckpointStore(join(dir, 'overlap-ref.sqlite'));
-    const refConsumer = new ScriptedConsumer(refLog, [0, 1, 2, 3]);
-    const ref = runner(refConsumer, refStore, refSink);
-    ref.start();
-    await until('the reference run to read everything', () => refConsumer.caughtUp());
-    await ref.drain();
-    await ref.stop();
-    refStore.close();
-    const expected = refSink.predictions();
+    const expected = await referenceRun('overlap-ref.sqlite');
 
     const log = plantLog(12);
     const sink = new SlowFlakySink();

@@ -93,6 +93,19 @@ function trim<P>(b: PointBuffer<P>, capacity: number, policy: PointPolicy): void
   }
 }
 
+function insertAt<P>(b: PointBuffer<P>, at: number, t: number, seq: number, x: P): void {
+  if (at === b.t.length) {
+    // in order, the usual case: push (splice would allocate an array of removed points per call)
+    b.t.push(t);
+    b.seq.push(seq);
+    b.v.push(x);
+  } else {
+    b.t.splice(at, 0, t);
+    b.seq.splice(at, 0, seq);
+    b.v.splice(at, 0, x);
+  }
+}
+
 /**
  * Bounded, time-ordered point collector (e.g. a vessel's track positions for feature extraction).
  * See PointPolicy for what it keeps when full. Point values must be JSON-serialisable (snapshots).
@@ -126,29 +139,12 @@ export function points<T, P>(
           b.v[at] = x;
           return;
         }
-        if (at === n) {
-          // in order, the usual case: push (splice would allocate an array of removed points per call)
-          b.t.push(t);
-          b.seq.push(seq);
-          b.v.push(x);
-        } else {
-          b.t.splice(at, 0, t);
-          b.seq.splice(at, 0, seq);
-          b.v.splice(at, 0, x);
-        }
+        insertAt(b, at, t, seq, x);
         coarsenUntilFits(b, capacity);
         return;
       }
       if (n >= capacity && ((policy === 'keep_first' && at === n) || (policy === 'keep_last' && at === 0))) return;
-      if (at === n) {
-        b.t.push(t);
-        b.seq.push(seq);
-        b.v.push(x);
-      } else {
-        b.t.splice(at, 0, t);
-        b.seq.splice(at, 0, seq);
-        b.v.splice(at, 0, x);
-      }
+      insertAt(b, at, t, seq, x);
       trim(b, capacity, policy);
     },
     merge(into, from) {
