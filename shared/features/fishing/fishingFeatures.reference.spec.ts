@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planFleet } from '../../simulation/vessels/fleet.js';
@@ -83,6 +84,29 @@ describe('fishingFeatures against the reference implementation', () => {
       expectSameBits(points.slice(0, 512));
       for (let from = 0; from < Math.min(points.length, 60); from += 6) expectSameBits(points.slice(from, from + 6));
     }
+  });
+
+  it('gives the features pinned for fixed tracks (the reference shares the helpers the rewrite kept, so their changes show here)', () => {
+    // Three hand-built tracks: 30 h steaming with reported values, a slow sparse one with gaps in the
+    // reported values, and the same points shuffled with duplicates, non-finite values and an invalid point.
+    const steady = Array.from({ length: 400 }, (_, i): TrackPoint => ({
+      t: T0 + i * 270_000, lat: 40 + i * 0.004, lon: -70 + Math.sin(i / 9) * 0.05, speed: 9 + (i % 5) / 10, course: (45 + i * 3) % 360,
+    }));
+    const sparse = Array.from({ length: 60 }, (_, i): TrackPoint => ({
+      t: T0 + i * 1_800_000 + (i % 3) * 61_000, lat: -33 - (i % 7) * 0.01, lon: 151 + i * 0.002,
+      speed: i % 4 === 1 ? null : 2.5, course: i % 5 === 2 ? null : (i * 37) % 360,
+    }));
+    const messy = [...sparse].reverse().flatMap((p, i): TrackPoint[] => (i % 4 === 0
+      ? [p, { ...p }, { ...p, speed: Number.NaN, course: Number.POSITIVE_INFINITY, lat: p.lat + 1e-5 }]
+      : [p])).concat([{ t: Number.NaN, lat: 0, lon: 0, speed: null, course: null }]);
+    const hash = createHash('sha256');
+    for (const track of [steady, sparse, messy]) {
+      const features = fishingFeatures(track);
+      hash.update(new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
+    }
+    // Pinned from the implementation the models were trained with (checked against the first version, 97f360f). If this changes, the features
+    // changed meaning: that is a new feature-spec version (and retraining), not a new pin.
+    expect(hash.digest('hex')).toBe('8c78d7956cd65ea2f3f56e40783a4cbe6891018de70518d0702bfc0a3a597b62');
   });
 
   it('gives the same bits at the edges: nothing, one point, two points, identical points', () => {

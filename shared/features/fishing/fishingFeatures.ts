@@ -132,7 +132,7 @@ const RAD = Math.PI / 180;
  * root-mean-square distance of the points from their centre, metres, on a local flat projection around
  * the first point (longitudes unwrapped across the antimeridian); exact enough for one window's extent
  */
-function radiusOfGyrationM(track: readonly TrackPoint[]): number {
+export function radiusOfGyrationM(track: readonly TrackPoint[]): number {
   const n = track.length;
   const lat0 = track[0]!.lat;
   const lon0 = track[0]!.lon;

@@ -8,7 +8,11 @@ import type { TrackPoint } from '../trackPoint.js';
 export function sortedUniquePoints(points: readonly TrackPoint[]): readonly TrackPoint[] {
   // Usual case: a window's points arrive in event-time order, all clean. Sorting and de-duplicating
   // would then return these very points in this order, so they are returned as they are.
-  if (inOrderAndClean(points)) return points;
+  return inOrderAndClean(points) ? points : sortedCleanUnique(points);
+}
+
+/** sortedUniquePoints without the shortcut for points already in order: filter, sort, de-duplicate, clean */
+export function sortedCleanUnique(points: readonly TrackPoint[]): TrackPoint[] {
   const valid = points.filter((p) => Number.isFinite(p.t) && Number.isFinite(p.lat) && Number.isFinite(p.lon));
   valid.sort(byTimeThenContent);
   const out: TrackPoint[] = [];
