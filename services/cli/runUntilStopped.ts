@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import type { StopRequest } from './stopRequest.js';
 
 export interface RunUntilStoppedOptions {
-  readonly logger: Logger;
+  /** listening since the command started (see listenForStop); disposed when this returns */
+  readonly stop: StopRequest;
   /** `--for <seconds>`: shut down after this long; undefined = until a signal */
   readonly forSeconds?: number;
   /** drains and closes the service; called once, with why */
@@ -10,39 +12,23 @@ export interface RunUntilStoppedOptions {
 
 /**
  * The life of a long-running service command: runs until SIGINT/SIGTERM or `--for` elapses, then
- * shuts down once and resolves when that has finished. A second signal during the shutdown exits
- * at once (what was not yet acknowledged upstream is redelivered to the next run).
+ * shuts down once and resolves when that has finished. A signal that came during start-up stops it
+ * as soon as it gets here; a second signal during the shutdown exits at once.
  */
 export async function runUntilStopped(o: RunUntilStoppedOptions): Promise<void> {
-  let requested = false;
-  let request!: (why: string) => void;
-  const why = new Promise<string>((resolve) => (request = resolve));
-  const stop = (reason: string) => {
-    requested = true;
-    request(reason);
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (requested) {
-      o.logger.warn('second signal: exiting without draining (unacknowledged messages will be redelivered)');
-      process.exit(130);
-    }
-    stop(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const forTimer = o.forSeconds === undefined ? undefined : setTimeout(() => stop(`--for ${o.forSeconds}`), o.forSeconds * 1000);
+  const forTimer = o.forSeconds === undefined ? undefined : setTimeout(() => o.stop.request(`--for ${o.forSeconds}`), o.forSeconds * 1000);
   try {
-    const reason = await why;
+    const reason = await o.stop.requested;
     clearTimeout(forTimer);
     await o.shutdown(reason);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    o.stop.dispose();
   }
 }
 
 export interface ServiceRunOptions<S> {
   readonly logger: Logger;
+  readonly stop: StopRequest;
   readonly forSeconds?: number;
   /** how the logs name the service ("ingest", "Pub/Sub ingest", ...) */
   readonly name: string;
@@ -63,7 +49,7 @@ export async function runService<S extends object>(o: ServiceRunOptions<S>): Pro
   const { logger } = o;
   const statsTimer = setInterval(() => logger.info(o.stats() as object, `${o.name} stats`), o.statsEverySeconds * 1000);
   await runUntilStopped({
-    logger,
+    stop: o.stop,
     ...(o.forSeconds !== undefined ? { forSeconds: o.forSeconds } : {}),
     shutdown: async (why) => {
       logger.info({ why }, 'draining');

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { positiveNumber, wholeNumber } from '../cli/optionParsers.js';
+import { listenForStop } from '../cli/stopRequest.js';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
@@ -40,6 +41,7 @@ export function register(program: Command): void {
       if (!loaded) return;
       const { config } = loaded;
       const logger = pino({ level: config.log_level, base: { service: 'worker' } }, pino.destination(2));
+      const stop = listenForStop((msg) => logger.warn(msg));
       const registry = new Registry();
       collectDefaultMetrics({ register: registry });
       const bus = openBus(config.bus);
@@ -77,7 +79,9 @@ export function register(program: Command): void {
       let lastRecords = -1;
       let lastChange = Date.now();
       let stopping: Promise<void> | undefined;
-      const stop = (why: string, drain: boolean) => {
+      const finish = (why: string, drain: boolean) => {
+        // After this, a signal is a second request and exits at once.
+        stop.request(why);
         stopping ??= (async () => {
           clearInterval(timer);
           logger.info({ why }, drain ? 'draining' : 'stopping');
@@ -87,7 +91,7 @@ export function register(program: Command): void {
           await bus.close();
           await metrics.close();
           process.stdout.write(`${JSON.stringify(w.stats())}\n`);
-        })();
+        })().finally(() => stop.dispose());
         return stopping;
       };
       const timer = setInterval(() => {
@@ -98,9 +102,8 @@ export function register(program: Command): void {
           lastChange = Date.now();
         }
         logger.info(s, 'worker stats');
-        if (opts.drainWhenIdle !== undefined && Date.now() - lastChange >= opts.drainWhenIdle * 1000) void stop('idle', true);
+        if (opts.drainWhenIdle !== undefined && Date.now() - lastChange >= opts.drainWhenIdle * 1000) void finish('idle', true);
       }, 1000);
-      process.on('SIGINT', () => void stop('SIGINT', false));
-      process.on('SIGTERM', () => void stop('SIGTERM', false));
+      void stop.requested.then((why) => finish(why, false));
     });
 }

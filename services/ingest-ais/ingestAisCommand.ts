@@ -7,6 +7,7 @@ import { brokerForConfig, type BrokerEndpoint } from '../broker/brokerForConfig.
 import { openBus } from '../ingest-mqtt/openBus.js';
 import { startAisIngest, type AisIngestService } from './aisIngestService.js';
 import { runService, totalOf } from '../cli/runUntilStopped.js';
+import { listenForStop } from '../cli/stopRequest.js';
 
 interface IngestAisOptions {
   config?: string;
@@ -34,6 +35,7 @@ export function register(program: Command): void {
         return;
       }
       const logger = pino({ level: config.log_level, base: { service: 'ingest-ais' } }, pino.destination(2));
+      const stop = listenForStop((msg) => logger.warn(msg));
       const closers: (() => Promise<void>)[] = [];
       const closeAll = async () => {
         for (const close of closers.splice(0).reverse()) await close().catch((err: Error) => logger.warn({ err: err.message }, 'error while closing'));
@@ -65,7 +67,7 @@ export function register(program: Command): void {
       if (service.udpPort !== undefined) process.stderr.write(`listening for NMEA over UDP on port ${service.udpPort}\n`);
 
       await runService({
-        logger, name: 'AIS ingest', statsEverySeconds: opts.statsEvery, stats: () => service.stats(),
+        logger, stop, name: 'AIS ingest', statsEverySeconds: opts.statsEvery, stats: () => service.stats(),
         ...(opts.for !== undefined ? { forSeconds: opts.for } : {}),
         close: [closeAll],
         summary: (s) => ({ positions: s.positions, dead_letters: totalOf(s.deadLetters), vessel_updates: s.vesselUpdates, appended: s.appended }),

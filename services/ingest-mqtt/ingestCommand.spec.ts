@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,6 +163,46 @@ describe('driftline ingest (CLI, separate process, embedded bus)', { timeout: CL
     ingest.process.kill('SIGTERM');
     expect(await ingest.exited).toBe(0);
     await pub.endAsync();
+  });
+
+  it('SIGTERM while still connecting: finishes starting, then drains and exits 0 (not killed mid-start)', async () => {
+    broker = await startEmbeddedBroker({ port: 0 });
+    // A gate in front of the broker: connections wait in it until it opens, so the ingest is held mid-start.
+    const held: Socket[] = [];
+    const target = new URL(broker.url);
+    const gate = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    const open = () => {
+      for (const socket of held.splice(0)) {
+        const upstream = connect(Number(target.port), target.hostname);
+        socket.pipe(upstream).pipe(socket);
+        socket.on('error', () => upstream.destroy());
+        upstream.on('error', () => socket.destroy());
+      }
+    };
+    try {
+      const { config } = writeConfig(`mqtt://127.0.0.1:${(gate.address() as AddressInfo).port}`);
+      const ingest = spawnIngest(config);
+      children.push(ingest);
+      await ingest.waitForLog('ingest starting');
+      const end = Date.now() + 60_000;
+      while (held.length === 0) {
+        if (Date.now() > end) throw new Error(`the ingest never connected; stderr:\n${ingest.stderr()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      ingest.process.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(ingest.process.exitCode, 'the signal must not kill the ingest before it has started').toBeNull();
+      expect(ingest.process.signalCode).toBeNull();
+      open();
+      expect(await ingest.exited).toBe(0);
+      expect(ingest.stderr()).toContain('"msg":"ingest subscribed"');
+      expect(ingest.stderr()).toContain('"why":"SIGTERM"');
+      expect(JSON.parse(ingest.stdout().trim().split('\n').at(-1)!)).toEqual({ received: 0, ingested: 0, dead_letters: 0, acked: 0 });
+    } finally {
+      for (const socket of held) socket.destroy();
+      gate.close();
+    }
   });
 
   it('writes dead letters to the dead_letters topic of the embedded bus', async () => {

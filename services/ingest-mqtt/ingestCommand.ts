@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { positiveNumber } from '../cli/optionParsers.js';
 import { runService, totalOf } from '../cli/runUntilStopped.js';
+import { listenForStop } from '../cli/stopRequest.js';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
@@ -28,6 +29,7 @@ export function register(program: Command): void {
       if (!loaded) return;
       const { config } = loaded;
       const logger = pino({ level: config.log_level, base: { service: 'ingest' } }, pino.destination(2));
+      const stop = listenForStop((msg) => logger.warn(msg));
       const registry = new Registry();
       collectDefaultMetrics({ register: registry });
 
@@ -54,7 +56,7 @@ export function register(program: Command): void {
       const service = ingest;
 
       await runService({
-        logger, name: 'ingest', statsEverySeconds: opts.statsEvery, stats: () => service.stats(),
+        logger, stop, name: 'ingest', statsEverySeconds: opts.statsEvery, stats: () => service.stats(),
         ...(opts.for !== undefined ? { forSeconds: opts.for } : {}),
         close: [() => service.stop(), () => producer.close(), () => bus.close(), () => metrics.close(), () => broker.close()],
         summary: (s) => ({ received: s.received, ingested: s.valid, dead_letters: totalOf(s.deadLetters), acked: s.acked }),

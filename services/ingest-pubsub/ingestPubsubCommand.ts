@@ -8,6 +8,7 @@ import { openBus } from '../ingest-mqtt/openBus.js';
 import { startPubSubIngest, type PubSubIngestService } from './pubsubIngestService.js';
 import { pubsubSourceConnection } from './pubsubSourceConnection.js';
 import { runService, totalOf } from '../cli/runUntilStopped.js';
+import { listenForStop } from '../cli/stopRequest.js';
 
 interface IngestPubsubOptions {
   config?: string;
@@ -31,6 +32,7 @@ export function register(program: Command): void {
       if (!loaded) return;
       const { config } = loaded;
       const logger = pino({ level: config.log_level, base: { service: 'ingest-pubsub' } }, pino.destination(2));
+      const stop = listenForStop((msg) => logger.warn(msg));
       const source = config.sources.pubsub;
       if (!source) {
         process.stderr.write(`${loaded.source}: sources.pubsub is not set, so there is nothing to pull (fix: add sources.pubsub.subscriptions, see the README section "Devices that publish to Pub/Sub")\n`);
@@ -65,7 +67,7 @@ export function register(program: Command): void {
       const service = ingest;
 
       await runService({
-        logger, name: 'Pub/Sub ingest', statsEverySeconds: opts.statsEvery, stats: () => service.stats(),
+        logger, stop, name: 'Pub/Sub ingest', statsEverySeconds: opts.statsEvery, stats: () => service.stats(),
         ...(opts.for !== undefined ? { forSeconds: opts.for } : {}),
         close: [() => service.stop(), () => producer.close(), () => bus.close(), () => metrics.close()],
         summary: (s) => ({ received: s.received, ingested: s.valid, dead_letters: totalOf(s.deadLetters), acked: s.acked, nacked: s.nacked }),

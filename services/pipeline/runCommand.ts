@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { positiveNumber, wholeNumber } from '../cli/optionParsers.js';
+import { listenForStop } from '../cli/stopRequest.js';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
@@ -55,6 +56,7 @@ export function register(program: Command): void {
       if (!loaded) return;
       const { config } = loaded;
       const logger = pino({ level: config.log_level, base: { service: 'run' } }, pino.destination(2));
+      const stop = listenForStop((msg) => logger.warn(msg));
       const registry = new Registry();
       collectDefaultMetrics({ register: registry });
       const simulator = simulatorSettings(config.simulator, opts);
@@ -97,6 +99,8 @@ export function register(program: Command): void {
       let finished!: () => void;
       const done = new Promise<void>((resolve) => (finished = resolve));
       const finish = (why: string, drain: boolean) => {
+        // After this, a signal is a second request and exits at once.
+        stop.request(why);
         finishing ??= (async () => {
           if (tty) process.stderr.write('\n');
           logger.info({ why }, drain ? 'draining: firing every open window' : 'stopping');
@@ -113,19 +117,10 @@ export function register(program: Command): void {
         })().finally(finished);
         return finishing;
       };
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (finishing) {
-          logger.warn('second signal: exiting now (unacknowledged MQTT messages will be redelivered)');
-          process.exit(130);
-        }
-        void finish(signal, false);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const forTimer = opts.for === undefined ? undefined : setTimeout(() => void finish(`--for ${opts.for}`, false), opts.for * 1000);
+      void stop.requested.then((why) => finish(why, false));
+      const forTimer = opts.for === undefined ? undefined : setTimeout(() => stop.request(`--for ${opts.for}`), opts.for * 1000);
       await done;
       clearTimeout(forTimer);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stop.dispose();
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { positiveNumber, wholeNumber } from '../cli/optionParsers.js';
+import { listenForStop } from '../cli/stopRequest.js';
 import { CONFIG_OPTION, loadCommandConfig } from '../../shared/config/commandConfig.js';
 import { startSimulator } from './simulatorRun.js';
 
@@ -26,13 +27,13 @@ export function register(program: Command): void {
         speed: opts.speed ?? s.speed, ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
       };
       const url = opts.url ?? config.sources.mqtt.url ?? 'mqtt://127.0.0.1:1883';
+      const stop = listenForStop((msg) => process.stderr.write(`${msg}\n`));
       const run = await startSimulator(config, sim, url, config.sources.mqtt.protocol_version);
       const progress = setInterval(() => process.stderr.write(`published ${run.published()}\n`), 5000);
-      const stop = () => void run.stop();
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      void stop.requested.then(() => run.stop());
       const published = await run.done.finally(() => clearInterval(progress));
       await run.stop();
+      stop.dispose();
       process.stdout.write(`${JSON.stringify({ published })}\n`);
     });
 }
