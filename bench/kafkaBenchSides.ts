@@ -184,7 +184,7 @@ function ingestSlice(router: TopicRouter, messages: readonly Message[], from: nu
     const stream = decoded.route.stream;
     let records = byTopic.get(stream);
     if (!records) byTopic.set(stream, (records = []));
-    records.push({ key: decoded.route.key, value: JSON.stringify(decoded.event), timestamp: Date.now() });
+    records.push({ key: decoded.route.key, value: JSON.stringify(decoded.event) }); // as the ingest: the bus stamps the append
   }
 }
 

@@ -163,7 +163,8 @@ export async function startIngest(options: IngestOptions): Promise<IngestService
         item = {
           message,
           topic: decoded.route.stream,
-          record: { key: decoded.route.key, value: JSON.stringify(decoded.event), timestamp: message.receivedAt },
+          // no timestamp: the bus stamps the append, milliseconds after receipt (see OutgoingRecord)
+          record: { key: decoded.route.key, value: JSON.stringify(decoded.event) },
           stream: decoded.route.stream,
           reason: null,
         };

@@ -147,7 +147,7 @@ export async function startPubSubIngest(options: PubSubIngestOptions): Promise<P
       if (decoded.ok) {
         return {
           message, topic: decoder.stream, stream: decoder.stream, reason: null,
-          record: { key: decoded.key, value: JSON.stringify(decoded.event), timestamp: message.received },
+          record: { key: decoded.key, value: JSON.stringify(decoded.event) }, // the bus stamps the append (see OutgoingRecord)
         };
       }
       return deadLetterItem(message, sub, decoder.stream, decoded.reason, decoded.detail);

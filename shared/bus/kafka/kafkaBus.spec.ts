@@ -266,11 +266,17 @@ describeWithService('kafka', 'KafkaBus on a real broker', (service) => {
       { key: 'dev-1', value: JSON.stringify({ reason: 'invalid_json', payload: '{' }), timestamp: 1_700_000_000_000 },
       { key: 'dev-2', value: JSON.stringify({ reason: 'schema', payload: '{"a":1}' }), timestamp: 1_700_000_000_001 },
     ];
-    await producer.send(DEAD_LETTER_TOPIC, letters);
+    // a record without a timestamp gets the time it was sent
+    const unstamped = { key: 'dev-3', value: JSON.stringify({ reason: 'schema', payload: '[]' }) };
+    const before = Date.now();
+    await producer.send(DEAD_LETTER_TOPIC, [...letters, unstamped]);
+    const after = Date.now();
     const consumer = await bus.consumer({ group: `${prefix}dlq`, topics: [DEAD_LETTER_TOPIC] });
-    const got = await pollUntil(consumer, 2);
-    expect(got.map(({ topic, key, value, timestamp }) => ({ topic, key, value, timestamp })).sort((x, y) => x.key.localeCompare(y.key)))
+    const got = (await pollUntil(consumer, 3)).sort((x, y) => x.key.localeCompare(y.key));
+    expect(got.slice(0, 2).map(({ topic, key, value, timestamp }) => ({ topic, key, value, timestamp })))
       .toEqual(letters.map((l) => ({ topic: DEAD_LETTER_TOPIC, ...l })));
+    expect(got[2]!.timestamp).toBeGreaterThanOrEqual(before);
+    expect(got[2]!.timestamp).toBeLessThanOrEqual(after);
     await consumer.commit(nextOffsets(got));
     expect((await bus.committed(`${prefix}dlq`, DEAD_LETTER_TOPIC)).filter((c) => c.offset !== null).length).toBe(new Set(got.map((r) => r.partition)).size);
   });

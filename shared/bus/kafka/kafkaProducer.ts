@@ -60,13 +60,13 @@ export class KafkaProducer implements BusProducer {
     if (batch.length === 0) return;
     try {
       const byTopic = new Map<string, Message[]>();
-      const now = String(Date.now());
       for (const send of batch) {
         const name = this.prefix + send.topic;
         let list = byTopic.get(name);
         if (!list) byTopic.set(name, (list = []));
         for (const r of send.records) {
-          list.push({ key: r.key, value: r.value, timestamp: r.timestamp === undefined ? now : String(r.timestamp) });
+          // No timestamp: kafkajs stamps the batch when it encodes it, without a string per record.
+          list.push(r.timestamp === undefined ? { key: r.key, value: r.value } : { key: r.key, value: r.value, timestamp: String(r.timestamp) });
         }
       }
       await this.topics.ensure([...byTopic.keys()]);
