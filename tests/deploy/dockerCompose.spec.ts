@@ -191,9 +191,12 @@ describe('driftline services in docker-compose.yml', () => {
     expect(cap).toBeGreaterThanOrEqual(configs.get('ingest')!.sources.mqtt.session_expiry);
   });
 
-  it('serves the ingest\'s metrics on all interfaces, on the published port', () => {
-    const metrics = configs.get('ingest')!.metrics;
-    expect(metrics.host).toBe('0.0.0.0');
-    expect(compose.services.ingest.ports).toContain(`${metrics.port}:${metrics.port}`);
+  it.each(['ingest', 'worker'])('serves the metrics of %s on all interfaces, published on a host port of its own', (name) => {
+    const metrics = configs.get(name)!.metrics;
+    expect(metrics.host, `infra/docker/config/${name}.yaml: metrics.host must be 0.0.0.0 to be reachable from outside the container`).toBe('0.0.0.0');
+    const published = (compose.services[name]!.ports ?? []).map(String).filter((p) => p.endsWith(`:${metrics.port}`));
+    expect(published, `services.${name}.ports must publish container port ${metrics.port}`).toHaveLength(1);
+    const hostPorts = ['ingest', 'worker'].flatMap((n) => (compose.services[n]!.ports ?? []).map((p) => String(p).split(':')[0]));
+    expect(new Set(hostPorts).size, 'two services publish the same host port').toBe(hostPorts.length);
   });
 });
