@@ -100,7 +100,13 @@ async function rawSide(url: string, qos: 0 | 1): Promise<Side> {
 async function pipelineSide(url: string, qos: 0 | 1, latencies: number[]): Promise<Side & { counting: boolean }> {
   const dir = mkdtempSync(join(tmpdir(), 'driftline-bench-e2e-'));
   const config = driftlineConfigSchema.parse({
-    sources: { mqtt: { url, client_id: `bench-ingest-${process.pid}-${qos}-${Date.now()}`, session_expiry: '5m' } },
+    sources: {
+      mqtt: {
+        url, client_id: `bench-ingest-${process.pid}-${qos}-${Date.now()}`, session_expiry: '5m',
+        // the embedded aedes speaks MQTT 3.1.1 only
+        protocol_version: process.env.MQTT_URL ? 5 : 4,
+      },
+    },
     streams: {
       vessels: {
         schema: 'vessel_position', topic: `${PREFIX}/vessels/{key}/position`,
