@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# mosquitto (Debian package) for local runs and CI: install | start | stop | restart | status | config
+# mosquitto (Debian package) for local runs and CI: install | start | stop | restart | reset | status | config
 # Config: infra/local/mosquitto/mosquitto.conf (rendered into the state dir). Port: MOSQUITTO_PORT (1883).
 set -euo pipefail
 SERVICE=mosquitto
@@ -70,7 +70,11 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   restart) stop; start ;;
+  # Sessions and queued QoS 1 messages of every client ever connected live in the persistence file; test
+  # and bench clients with random ids leave theirs for persistent_client_expiration, and a file grown to
+  # hundreds of MB makes each autosave stall the machine (benchmarks swing). Starts over with none.
+  reset) stop; rm -f "$STATE/data/mosquitto.db"; log "persistence file removed (all sessions and queued messages)"; start ;;
   status) status_daemon mosquitto "$PIDFILE" mosquitto "$HOST" "$PORT" ;;
   config) render_config; cat "$CONF" ;;
-  *) echo "usage: $0 install|start|stop|restart|status|config" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|restart|reset|status|config" >&2; exit 2 ;;
 esac
